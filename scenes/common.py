@@ -1,0 +1,56 @@
+"""Building blocks every scene shares: the title, axes, formulas and readouts.
+
+Numbers are never computed here: callers pass lessonlib's values, already
+written as text with lessonlib.display.
+"""
+
+from __future__ import annotations
+
+from manim import (
+    DOWN,
+    LEFT,
+    UP,
+    UL,
+    Axes,
+    MathTex,
+    Scene,
+    Tex,
+    Text,
+    VGroup,
+)
+
+from . import palette
+
+
+def get_title(text: str) -> Text:
+    """The scene title, top left, in the house style."""
+    title = Text(text, font=palette.FONT, font_size=palette.TITLE_SIZE, color=palette.TEXT)
+    return title.to_corner(UL, buff=0.5)
+
+
+def get_text(text: str, size: int = palette.BODY_SIZE, color: str = palette.TEXT) -> Text:
+    """Plain words in the house font (never numbers: numbers go through get_math)."""
+    return Text(text, font=palette.FONT, font_size=size, color=color)
+
+
+def get_math(*tex: str, size: int = palette.BODY_SIZE, color: str = palette.TEXT) -> MathTex:
+    """A formula in LaTeX; pass numbers already formatted by lessonlib.display."""
+    return MathTex(*tex, font_size=size, color=color)
+
+
+def get_axes(x_range, y_range, x_length: float, y_length: float, x_label: str = "w",
+             y_label: str = "L") -> VGroup:
+    """Axes in the muted colour with their two labels; returns VGroup(axes, labels)."""
+    axes = Axes(
+        x_range=x_range,
+        y_range=y_range,
+        x_length=x_length,
+        y_length=y_length,
+        tips=False,
+        axis_config={"color": palette.MUTED, "include_ticks": True},
+    )
+    labels = axes.get_axis_labels(
+        MathTex(x_label, font_size=palette.LABEL_SIZE, color=palette.MUTED),
+        MathTex(y_label, font_size=palette.LABEL_SIZE, color=palette.MUTED),
+    )
+    return VGroup(axes, labels)
