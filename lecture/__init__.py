@@ -1,0 +1,1 @@
+"""The `lecture` command: render, rerender, build, storyboard, watch and publish the lecture."""
