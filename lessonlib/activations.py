@@ -19,7 +19,9 @@ def sigmoid(x: Number) -> float:
 
 def sigmoid_prime(x: Number) -> float:
     """Derivative of the sigmoid: s'(x) = s(x) * (1 - s(x)), in (0, 0.25], largest at x = 0."""
-    s = sigmoid(finite("sigmoid_prime", "x", x))
+    x = finite("sigmoid_prime", "x", x)
+    # s'(x) is even: evaluate it where s <= 1/2, since for x >= 37 1 - s(x) rounds to 0.0.
+    s = sigmoid(-abs(x))
     return s * (1.0 - s)
 
 
