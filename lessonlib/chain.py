@@ -45,6 +45,12 @@ def check_depth(func: str, n: object) -> int:
     return n  # type: ignore[return-value]
 
 
+def check_layers(func: str, xs: list[Number]) -> list[Number]:
+    """Return ``xs`` if it holds at least one finite number, else raise ValueError naming ``func``."""
+    in_range(func, "xs", xs, "at least one layer", len(xs) >= 1)
+    return [finite(func, f"xs[{i}]", x) for i, x in enumerate(xs)]
+
+
 def sigmoid_depth_bound(n: int) -> Fraction:
     """Largest possible product of n sigmoid derivatives: (1/4)^n, exact."""
     n = check_depth("sigmoid_depth_bound", n)
@@ -53,11 +59,11 @@ def sigmoid_depth_bound(n: int) -> Fraction:
 
 def sigmoid_chain_product(xs: list[Number]) -> float:
     """Product of sigmoid'(x) over the pre-activations xs of a chain of sigmoid layers."""
-    check_depth("sigmoid_chain_product", len(xs))
+    xs = check_layers("sigmoid_chain_product", xs)
     return math.prod(sigmoid_prime(x) for x in xs)
 
 
 def relu_chain_product(xs: list[Number]) -> int:
     """Product of relu'(x) over the pre-activations xs of a chain of ReLU layers: 1 or 0."""
-    check_depth("relu_chain_product", len(xs))
+    xs = check_layers("relu_chain_product", xs)
     return math.prod(relu_prime(x) for x in xs)
