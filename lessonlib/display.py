@@ -9,29 +9,25 @@ a proper minus inside math).
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 
 from ._domain import Number, finite, in_range
 
 
-def _decimal(value: Number) -> Decimal:
-    if isinstance(value, Fraction):
-        return Decimal(value.numerator) / Decimal(value.denominator)
-    return Decimal(value)  # exact for int and float
+def _scaled(n: int, places: int) -> str:
+    """The integer ``n`` divided by 10**places, written with ``places`` decimals; 0 has no sign."""
+    digits = str(abs(n)).rjust(places + 1, "0")
+    whole, frac = digits[: len(digits) - places], digits[len(digits) - places :]
+    return ("-" if n < 0 else "") + whole + ("." + frac if places else "")
 
 
 def fixed(value: Number, places: int) -> str:
     """``value`` rounded half-to-even to ``places`` decimals: fixed(-0.001, 2) == "0.00"."""
     value = finite("fixed", "value", value)
     in_range("fixed", "places", places, "0..12", isinstance(places, int) and 0 <= places <= 12)
-    if isinstance(value, Fraction):
-        # Exact rounding of the rational itself, not of a float approximation.
-        q = Fraction(round(value * 10**places), 10**places)
-        text = f"{_decimal(q):.{places}f}"
-    else:
-        text = f"{_decimal(value).quantize(Decimal(1).scaleb(-places), ROUND_HALF_EVEN):f}"
-    return text[1:] if text.startswith("-") and set(text[1:]) <= {"0", "."} else text
+    # Exact rounding of the value itself (a float is the rational it stores), in integers,
+    # so no decimal context can run out of digits. A result of 0 gets no sign.
+    return _scaled(round(Fraction(value) * 10**places), places)
 
 
 def exact(value: Number) -> str:
@@ -49,7 +45,7 @@ def exact(value: Number) -> str:
     places = 0
     while (frac * 10**places).denominator != 1:
         places += 1
-    return fixed(frac, places)
+    return _scaled(int(frac * 10**places), places)
 
 
 def signed(text: str) -> str:
