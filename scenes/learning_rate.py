@@ -1,0 +1,358 @@
+"""Facts 2 and 3: the learning rate scales the step; the update reads only dL/dw.
+
+Four learning rates start from the same weight on the MSE parabola and take
+the same three steps side by side: one crawls, one is fast, one overshoots but
+still converges, one explodes. Every value on screen is an exact rational from
+lessonlib.trajectory, written with lessonlib.display.exact.
+"""
+
+from __future__ import annotations
+
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    UR,
+    Arrow,
+    Circumscribe,
+    Create,
+    Cross,
+    DashedLine,
+    Dot,
+    FadeIn,
+    FadeOut,
+    GrowArrow,
+    Line,
+    ReplacementTransform,
+    Scene,
+    TransformMatchingTex,
+    VGroup,
+    Write,
+)
+
+import lessonlib
+from lessonlib import display, lesson
+
+from scenes import palette
+from scenes.common import get_axes, get_math, get_text, get_title
+
+# Narration pace: words per second a subcaption is given (the ceiling is 2.8).
+WORDS_PER_SECOND = 2.4
+
+# Each panel's parabola, in scene units (geometry only: nothing here is shown as a number).
+PANEL_X_RANGE = (-4, 4, 1)
+PANEL_Y_RANGE = (0, 16, 4)
+PANEL_WIDTH = 2.9
+PANEL_HEIGHT = 2.0
+
+# What each learning rate does, in the order of lesson.LEARNING_RATES:
+# (verdict, how, converges?). The numbers behind the verdicts are on screen.
+VERDICTS = (
+    ("converges", "slowly: it crawls", True),
+    ("converges", "fast", True),
+    ("converges", "by overshooting", True),
+    ("diverges", "exploding updates", False),
+)
+
+
+def verdict_color(converges: bool) -> str:
+    """Good for a run that converges, bad for one that blows up."""
+    return palette.GOOD if converges else palette.BAD
+
+
+class Panel(VGroup):
+    """One learning rate: its header, its factor, the parabola with the weight, its values."""
+
+    def __init__(self, lr, path):
+        super().__init__()
+        self.lr = lr
+        self.path = path
+        self.header = get_math(r"\eta = " + display.exact(lr), size=palette.LABEL_SIZE)
+        # One step from w = 1 is the factor every step multiplies w by: (1 - 2 lr).
+        factor = lessonlib.gradient_step(1, lessonlib.mse_grad(1), lr)
+        self.factor = get_math("w' =", display.exact(factor), r"\, w", size=palette.LABEL_SIZE)
+        self.factor[0].set_color(palette.WEIGHT)
+        self.factor[2].set_color(palette.WEIGHT)
+
+        self.plot = get_axes(PANEL_X_RANGE, PANEL_Y_RANGE, PANEL_WIDTH, PANEL_HEIGHT)
+        self.axes = self.plot[0]
+        self.curve = self.axes.plot(lessonlib.mse, x_range=PANEL_X_RANGE[:2], color=palette.LOSS)
+        self.dot = Dot(self.point(path[0]), radius=0.07, color=palette.WEIGHT)
+        self.dot.set_z_index(2)
+        self.hops = VGroup()
+
+        self.values = VGroup(*(
+            get_math(display.exact(w), size=palette.LABEL_SIZE, color=palette.WEIGHT) for w in path
+        )).arrange(DOWN, buff=0.14)
+
+        self.verdict = VGroup()
+        self.add(self.header, self.factor, self.plot, self.curve, self.values)
+        VGroup(self.header, self.factor, VGroup(self.plot, self.curve), self.values).arrange(
+            DOWN, buff=0.22
+        )
+        self.dot.move_to(self.point(path[0]))
+
+    def point(self, w):
+        """Where the weight w sits on the parabola."""
+        return self.axes.c2p(w, lessonlib.mse(w))
+
+    def get_hop(self, k: int) -> Line:
+        """The straight hop from w_k to w_(k+1), drawn in the step colour."""
+        return Line(self.point(self.path[k]), self.point(self.path[k + 1]),
+                    color=palette.STEP, stroke_width=3)
+
+    def get_verdict(self, verdict: str, how: str, converges: bool) -> VGroup:
+        """Two short lines under the values: the outcome, then how it gets there."""
+        return VGroup(
+            get_text(verdict, size=palette.SMALL_SIZE, color=verdict_color(converges)),
+            get_text(how, size=palette.SMALL_SIZE, color=palette.MUTED),
+        ).arrange(DOWN, buff=0.12).next_to(self.values, DOWN, buff=0.3)
+
+
+class LearningRate(Scene):
+    def construct(self):
+        self.next_section("The update rule")
+        self.show_update_rule()
+
+        self.next_section("Four learning rates")
+        self.show_panels()
+
+        self.next_section("Step by step")
+        self.show_steps()
+
+        self.next_section("Crawl, converge, explode")
+        self.show_verdicts()
+
+        self.next_section("Only the slope counts")
+        self.show_vanishing()
+
+    # -- narration -------------------------------------------------------------------------
+
+    def narrate(self, text: str, *animations, run_time: float = 1.5, hold: float = 1.0):
+        """Play the animations under a subcaption, then hold until it has been read."""
+        duration = max(len(text.split()) / WORDS_PER_SECOND, run_time + hold)
+        self.add_subcaption(text, duration=duration)
+        if animations:
+            self.play(*animations, run_time=run_time)
+            self.wait(duration - run_time)
+        else:
+            self.wait(duration)
+
+    # -- beats -----------------------------------------------------------------------------
+
+    def get_rule(self, size: int = palette.TITLE_SIZE):
+        """The update rule w' = w - eta dL/dw, coloured by role."""
+        rule = get_math("w'", "=", "w", "-", r"\eta", r"\frac{dL}{dw}", size=size)
+        rule[0].set_color(palette.WEIGHT)
+        rule[2].set_color(palette.WEIGHT)
+        rule[4].set_color(palette.STEP)
+        rule[5].set_color(palette.GRADIENT)
+        return rule
+
+    def get_reads(self, rule):
+        """Under the rule: the slope it reads, and the loss value it never reads."""
+        slope = get_math(r"\frac{dL}{dw}", size=palette.BODY_SIZE, color=palette.GRADIENT)
+        slope_note = get_text("the slope: used", size=palette.LABEL_SIZE, color=palette.GRADIENT)
+        value = get_math("L(w)", size=palette.BODY_SIZE, color=palette.MUTED)
+        value_note = get_text("the loss value: never read", size=palette.LABEL_SIZE,
+                              color=palette.MUTED)
+        rows = VGroup(
+            VGroup(slope, slope_note).arrange(RIGHT, buff=0.4),
+            VGroup(value, value_note).arrange(RIGHT, buff=0.4),
+        ).arrange(DOWN, buff=0.45, aligned_edge=LEFT)
+        # Line the notes up on one left edge.
+        slope_note.align_to(value_note, LEFT)
+        slope.next_to(slope_note, LEFT, buff=0.4)
+        rows.next_to(rule, DOWN, buff=0.8)
+        cross = Cross(value, stroke_color=palette.BAD, stroke_width=4, scale_factor=1.15)
+        return rows, cross
+
+    def show_update_rule(self):
+        title = get_title("The learning rate")
+        self.title = title
+        rule = self.get_rule().shift(UP * 1.2)
+        self.add_subcaption("Every step of gradient descent uses one rule.", duration=2.5)
+        self.play(FadeIn(title), Write(rule), run_time=1.5)
+        self.wait(1.0)
+
+        rows, cross = self.get_reads(rule)
+        self.narrate(
+            "Notice what it reads: the slope, d L by d w, and nothing else.",
+            FadeIn(rows[0], shift=UP * 0.2), rule[5].animate.scale(1.15), run_time=1.5,
+        )
+        self.play(rule[5].animate.scale(1 / 1.15), run_time=0.3)
+        self.narrate(
+            "The loss value L of w never enters the update.",
+            FadeIn(rows[1], shift=UP * 0.2), Create(cross), run_time=1.5,
+        )
+
+        # For MSE with target 0 the slope is 2w, so every step multiplies w by (1 - 2 eta).
+        slope = get_math(r"\frac{dL}{dw}", "=", "2", "w", size=palette.BODY_SIZE)
+        slope[0].set_color(palette.GRADIENT)
+        slope[3].set_color(palette.WEIGHT)
+        factored = get_math("w'", "=", "(", "1", "-", "2", r"\eta", ")", r"\, w",
+                            size=palette.TITLE_SIZE)
+        for part in (factored[0], factored[8]):
+            part.set_color(palette.WEIGHT)
+        factored[6].set_color(palette.STEP)
+        mse_label = get_text("For MSE with target zero:", size=palette.LABEL_SIZE,
+                             color=palette.MUTED)
+        derivation = VGroup(mse_label, slope).arrange(RIGHT, buff=0.4)
+        derivation.next_to(rule, DOWN, buff=0.8)
+        factored.next_to(derivation, DOWN, buff=0.6)
+        self.narrate(
+            "For squared error with target zero, the slope is two w.",
+            FadeOut(rows), FadeOut(cross), FadeIn(derivation, shift=UP * 0.2), run_time=1.5,
+        )
+        self.narrate(
+            "So each step multiplies w by the same factor, one minus two eta.",
+            Write(factored), run_time=1.5, hold=1.5,
+        )
+        self.rule = rule
+        self.factored = factored
+        self.derivation = derivation
+
+    def show_panels(self):
+        panels = VGroup(*(
+            Panel(lr, lessonlib.trajectory(lesson.LR_START, lessonlib.mse_grad, lr, lesson.LR_STEPS))
+            for lr in lesson.LEARNING_RATES
+        )).arrange(RIGHT, buff=0.35, aligned_edge=UP)
+        panels.next_to(self.title, DOWN, buff=0.4).set_x(0)
+        for panel in panels:
+            panel.dot.move_to(panel.point(panel.path[0]))
+        self.panels = panels
+
+        corner_rule = self.factored.copy().scale(palette.LABEL_SIZE / palette.TITLE_SIZE)
+        corner_rule.to_edge(RIGHT, buff=0.9).match_y(self.title)
+        self.corner_rule = corner_rule
+        firsts = VGroup(*(p.values[0] for p in panels))
+        frames = VGroup(*(VGroup(p.header, p.factor, p.plot, p.curve) for p in panels))
+        self.play(
+            FadeOut(self.rule), FadeOut(self.derivation),
+            ReplacementTransform(self.factored, corner_rule),
+            run_time=1.2,
+        )
+        self.narrate(
+            "Four learning rates, all starting from the same weight, side by side.",
+            FadeIn(frames, lag_ratio=0.15), FadeIn(firsts), *(FadeIn(p.dot) for p in panels),
+            run_time=2.0,
+        )
+        self.narrate(
+            "Under each rate sits its factor: the number every step multiplies w by.",
+            *(Circumscribe(p.factor[1], color=palette.STEP, buff=0.08) for p in panels),
+            run_time=1.5,
+        )
+
+    def show_steps(self):
+        captions = (
+            "First step. The smallest rate barely moves; the largest jumps clean past zero.",
+            "Second step. The fast rate halves w again; the third swings back, a little closer.",
+            "Third step. The last one lands farther out every time: it is blowing up.",
+        )
+        for k, caption in enumerate(captions):
+            hops = [p.get_hop(k) for p in self.panels]
+            self.narrate(
+                caption,
+                *(Create(h) for h in hops),
+                *(p.dot.animate.move_to(p.point(p.path[k + 1])) for p in self.panels),
+                *(FadeIn(p.values[k + 1], shift=DOWN * 0.15) for p in self.panels),
+                run_time=1.6,
+            )
+            for p, h in zip(self.panels, hops):
+                p.hops.add(h)
+
+    def show_verdicts(self):
+        verdicts = [p.get_verdict(*v) for p, v in zip(self.panels, VERDICTS)]
+        for p, v in zip(self.panels, verdicts):
+            p.verdict = v
+        good = [i for i, v in enumerate(VERDICTS) if v[2]]
+        bad = [i for i, v in enumerate(VERDICTS) if not v[2]]
+        self.narrate(
+            "Too small a rate crawls. A factor between minus one and one always shrinks w.",
+            *(FadeIn(verdicts[i], shift=UP * 0.15) for i in good),
+            *(self.panels[i].factor[1].animate.set_color(palette.GOOD) for i in good),
+            run_time=1.5,
+        )
+        self.narrate(
+            "Too large a rate overshoots, and past a factor of minus one every step grows: "
+            "exploding updates.",
+            *(FadeIn(verdicts[i], shift=UP * 0.15) for i in bad),
+            *(self.panels[i].factor[1].animate.set_color(palette.BAD) for i in bad),
+            run_time=1.5, hold=1.5,
+        )
+
+    def get_shelf(self):
+        """A loss with a high, flat shelf: steep near the middle, almost level on the right."""
+        plot = get_axes((-6, 6, 2), (0, 1.2, 0.4), 5.6, 3.0)
+        axes = plot[0]
+        curve = axes.plot(lessonlib.sigmoid, x_range=(-6, 6), color=palette.LOSS)
+        return plot, curve
+
+    def show_slope_step(self, axes, w, color):
+        """The weight at w, its tangent, and a step arrow whose length follows dL/dw."""
+        dot = Dot(axes.c2p(w, lessonlib.sigmoid(w)), radius=0.08, color=palette.WEIGHT)
+        dot.set_z_index(2)
+        slope = lessonlib.sigmoid_prime(w)
+        half = 1.2
+        tangent = Line(
+            axes.c2p(w - half, lessonlib.sigmoid(w) - half * slope),
+            axes.c2p(w + half, lessonlib.sigmoid(w) + half * slope),
+            color=palette.GRADIENT, stroke_width=4,
+        )
+        target = lessonlib.gradient_step(w, slope, STEP_SCALE)
+        start = axes.c2p(w, 0) + DOWN * 0.35
+        end = axes.c2p(target, 0) + DOWN * 0.35
+        arrow = Arrow(start, end, buff=0, color=color, stroke_width=5,
+                      max_tip_length_to_length_ratio=0.5, max_stroke_width_to_length_ratio=60)
+        return dot, tangent, arrow
+
+    def show_vanishing(self):
+        self.play(
+            FadeOut(self.corner_rule),
+            FadeOut(VGroup(*self.panels, *(p.dot for p in self.panels),
+                           *(p.hops for p in self.panels), *(p.verdict for p in self.panels))),
+            run_time=1.0,
+        )
+        plot, curve = self.get_shelf()
+        VGroup(plot, curve).to_edge(LEFT, buff=0.9).shift(DOWN * 0.6)
+        axes = plot[0]
+        steep_dot, steep_tan, steep_arrow = self.show_slope_step(axes, STEEP_W, palette.STEP)
+        flat_dot, flat_tan, flat_arrow = self.show_slope_step(axes, FLAT_W, palette.STEP)
+
+        rule = self.get_rule(size=palette.BODY_SIZE)
+        note = get_text("only the slope sets the step", size=palette.LABEL_SIZE,
+                        color=palette.GRADIENT)
+        side = VGroup(rule, note).arrange(DOWN, buff=0.35)
+        side.next_to(plot, RIGHT, buff=0.8).align_to(plot, UP)
+        self.narrate(
+            "Here is a loss with a long, high, flat shelf.",
+            Create(plot), Create(curve), FadeIn(side), run_time=1.5,
+        )
+        big = get_text("big step", size=palette.SMALL_SIZE, color=palette.STEP)
+        big.next_to(steep_arrow, DOWN, buff=0.15)
+        tiny = get_text("tiny step", size=palette.SMALL_SIZE, color=palette.STEP)
+        tiny.next_to(flat_arrow, DOWN, buff=0.15).match_y(big)
+        self.narrate(
+            "On the steep part the loss is lower, yet the slope is big, so the step is big.",
+            FadeIn(steep_dot), Create(steep_tan), GrowArrow(steep_arrow), FadeIn(big),
+            run_time=1.5,
+        )
+        shelf_label = VGroup(
+            get_text("high loss, tiny slope:", size=palette.LABEL_SIZE, color=palette.BAD),
+            get_text("vanishing updates", size=palette.LABEL_SIZE, color=palette.BAD),
+        ).arrange(DOWN, buff=0.15, aligned_edge=LEFT)
+        shelf_label.next_to(note, DOWN, buff=0.6).align_to(note, LEFT)
+        self.narrate(
+            "Up on the shelf the loss is high, but the slope is nearly zero, so learning stalls: "
+            "vanishing updates.",
+            FadeIn(flat_dot), Create(flat_tan), GrowArrow(flat_arrow), FadeIn(tiny),
+            FadeIn(shelf_label),
+            run_time=1.5, hold=1.5,
+        )
+
+
+# The shelf's two sample weights and how far a unit of slope moves the arrow (geometry only).
+STEEP_W = -1
+FLAT_W = 4.5
+STEP_SCALE = 8
