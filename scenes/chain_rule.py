@@ -1,0 +1,281 @@
+"""Fact 4: the chain rule through one sigmoid, forward values then backward factors.
+
+Storyboard: the computation graph x -> u1 = W1 x -> a1 = sigmoid(u1) -> L = a1^2
+as nodes and arrows; the forward pass writes each node's value (x = 2, W1 = 0.5);
+the backward pass puts each local derivative on its edge, right to left; the
+three factors are multiplied into dL/dW1, rounded only at the end.
+"""
+
+from __future__ import annotations
+
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Arrow,
+    Circle,
+    Create,
+    FadeIn,
+    GrowArrow,
+    Indicate,
+    LaggedStart,
+    ReplacementTransform,
+    Scene,
+    ShowPassingFlash,
+    SurroundingRectangle,
+    TransformFromCopy,
+    VGroup,
+    Write,
+)
+
+import lessonlib
+from lessonlib import display
+from lessonlib.lesson import CHAIN_W1, CHAIN_X
+
+from . import palette
+from .common import get_math, get_text, get_title
+
+# Geometry only (scene units), never lesson values.
+NODE_RADIUS = 0.5
+NODE_GAP = 2.5  # arrow length between two node circles
+GRAPH_Y = 1.45
+BACK_OFFSET = 1.55  # how far below the graph the backward arrows run
+PLACES = 4  # decimals for every rounded value in this scene
+
+
+def approx_or_equal(value) -> str:
+    """'= 2' for a value lessonlib gives exactly, '\\approx 0.7311' for a rounded float."""
+    if isinstance(value, float):
+        return r"\approx " + display.fixed(value, PLACES)
+    return "= " + display.exact(value)
+
+
+class ChainRule(Scene):
+    def construct(self):
+        self.factors = lessonlib.chain_rule(CHAIN_X, CHAIN_W1)
+
+        self.next_section("The computation graph")
+        self.show_graph()
+
+        self.next_section("Forward pass")
+        self.show_forward_pass()
+
+        self.next_section("Backward pass")
+        self.show_backward_pass()
+
+        self.next_section("Multiply the factors")
+        self.show_product()
+
+        self.next_section("Rounded at the end")
+        self.show_rounding_note()
+
+    # -- narration -----------------------------------------------------------
+
+    def say(self, text: str, duration: float, *animations, run_time: float = 1.5):
+        """Caption ``text`` for ``duration`` seconds while ``animations`` play, then hold."""
+        self.add_subcaption(text, duration=duration)
+        if animations:
+            self.play(*animations, run_time=run_time)
+            self.wait(duration - run_time)
+        else:
+            self.wait(duration)
+
+    # -- building blocks -----------------------------------------------------
+
+    def get_node(self, tex: str, color: str) -> VGroup:
+        """A circle with the node's name inside."""
+        circle = Circle(radius=NODE_RADIUS, color=palette.MUTED, stroke_width=3)
+        label = get_math(tex, color=color).move_to(circle)
+        return VGroup(circle, label)
+
+    def get_graph(self) -> VGroup:
+        nodes = VGroup(
+            self.get_node("x", palette.TEXT),
+            self.get_node("u_1", palette.TEXT),
+            self.get_node("a_1", palette.TEXT),
+            self.get_node("L", palette.LOSS),
+        ).arrange(RIGHT, buff=NODE_GAP)
+        nodes.move_to(UP * GRAPH_Y)
+        arrows = VGroup(*(
+            Arrow(a.get_right(), b.get_left(), buff=0.1, color=palette.MUTED, stroke_width=4)
+            for a, b in zip(nodes[:-1], nodes[1:])
+        ))
+        ops = VGroup(
+            get_math(r"\times", "W_1", size=palette.LABEL_SIZE),
+            get_math(r"\sigma", size=palette.LABEL_SIZE),
+            get_math(r"(\,\cdot\,)^{2}", size=palette.LABEL_SIZE),
+        )
+        ops[0][1].set_color(palette.WEIGHT)
+        for op, arrow in zip(ops, arrows):
+            op.next_to(arrow, UP, buff=0.15)
+        return VGroup(nodes, arrows, ops)
+
+    def get_forward_values(self) -> VGroup:
+        """Each node's value, written under it."""
+        f = self.factors
+        values = VGroup(
+            get_math("x", approx_or_equal(f.x)),
+            get_math("u_1", approx_or_equal(f.u1)),
+            get_math("a_1", approx_or_equal(f.a1)),
+            get_math("L", approx_or_equal(lessonlib.mse(f.a1)), color=palette.LOSS),
+        )
+        for value, node in zip(values, self.nodes):
+            value.next_to(node, DOWN, buff=0.3)
+        return values
+
+    def get_backward_arrows(self) -> VGroup:
+        """Orange arrows under the graph, pointing back from the loss towards the input."""
+        arrows = VGroup()
+        for arrow in self.arrows:
+            back = Arrow(arrow.get_right(), arrow.get_left(), buff=0, color=palette.GRADIENT,
+                         stroke_width=4)
+            back.shift(DOWN * BACK_OFFSET)
+            arrows.add(back)
+        return arrows
+
+    def get_local_factor(self, name: str, rule: str, value) -> VGroup:
+        """The local derivative of one edge: its name and rule, and its value below."""
+        top = get_math(name, "=", rule, color=palette.GRADIENT)
+        bottom = get_math(approx_or_equal(value), color=palette.GRADIENT)
+        bottom.next_to(top[1], DOWN, buff=0.25, aligned_edge=LEFT)
+        return VGroup(top, bottom)
+
+    # -- beats ---------------------------------------------------------------
+
+    def show_graph(self):
+        self.title = get_title("The chain rule through a sigmoid")
+        graph = self.get_graph()
+        self.nodes, self.arrows, self.ops = graph
+        self.add(self.title)
+        self.say(
+            "Follow one weight through a tiny network: the input x is multiplied by the "
+            "weight W1 to give u1.",
+            5.5,
+            FadeIn(self.nodes[0]), GrowArrow(self.arrows[0]), Write(self.ops[0]),
+            FadeIn(self.nodes[1]),
+            run_time=2.0,
+        )
+        self.say(
+            "A sigmoid squashes u1 into a1, and the loss is a1 squared.",
+            4.5,
+            LaggedStart(
+                GrowArrow(self.arrows[1]), Write(self.ops[1]), FadeIn(self.nodes[2]),
+                GrowArrow(self.arrows[2]), Write(self.ops[2]), FadeIn(self.nodes[3]),
+                lag_ratio=0.3,
+            ),
+            run_time=2.5,
+        )
+
+    def show_forward_pass(self):
+        values = self.get_forward_values()
+        self.values = values
+        f = self.factors
+        self.add_subcaption(
+            f"Forward pass: with x = {display.exact(f.x)} and W1 = {display.exact(f.w1)}, "
+            f"u1 is {display.exact(f.u1)} and the sigmoid gives about "
+            f"{display.fixed(f.a1, PLACES)}. The loss is about "
+            f"{display.fixed(lessonlib.mse(f.a1), PLACES)}.",
+            duration=13.0,
+        )
+        self.play(FadeIn(values[0], shift=UP * 0.2), Indicate(self.ops[0][1], color=palette.WEIGHT),
+                  run_time=1.2)
+        weight = get_math("W_1", approx_or_equal(self.factors.w1), size=palette.LABEL_SIZE,
+                          color=palette.WEIGHT)
+        weight.next_to(self.ops[0], UP, buff=0.2)
+        self.weight_value = weight
+        self.play(FadeIn(weight, shift=DOWN * 0.2), run_time=1.0)
+        self.wait(1.3)
+        for arrow, value in zip(self.arrows, values[1:]):
+            pulse = arrow.copy().set_color(palette.TEXT).set_stroke(width=8)
+            self.play(ShowPassingFlash(pulse, time_width=0.6), run_time=0.9)
+            self.play(FadeIn(value, shift=UP * 0.2), run_time=0.8)
+            self.wait(1.1)
+        self.wait(13.0 - 3.5 - 3 * 2.8)
+
+    def show_backward_pass(self):
+        f = self.factors
+        self.back_arrows = self.get_backward_arrows()
+        self.local_factors = VGroup(
+            self.get_local_factor(r"\frac{\partial u_1}{\partial W_1}", "x", f.du1_dw1),
+            self.get_local_factor(r"\frac{\partial a_1}{\partial u_1}", r"\sigma'(u_1)", f.da1_du1),
+            self.get_local_factor(r"\frac{\partial L}{\partial a_1}", "2a_1", f.dl_da1),
+        )
+        for factor, arrow in zip(self.local_factors, self.back_arrows):
+            factor.next_to(arrow, DOWN, buff=0.2)
+
+        self.add_subcaption(
+            "Backward pass: walk from the loss back to the weight. Each edge contributes "
+            "its own local derivative.",
+            duration=6.5,
+        )
+        self.play(GrowArrow(self.back_arrows[2]), run_time=1.0)
+        self.play(Write(self.local_factors[2][0]), run_time=1.2)
+        self.play(FadeIn(self.local_factors[2][1], shift=UP * 0.2), run_time=0.8)
+        self.wait(3.5)
+        self.add_subcaption(
+            f"The loss changes by 2 a1, about {display.fixed(f.dl_da1, PLACES)}, per unit of a1. "
+            f"The sigmoid's slope at u1 is about {display.fixed(f.da1_du1, PLACES)}.",
+            duration=7.0,
+        )
+        self.play(Indicate(self.local_factors[2][1], color=palette.GRADIENT), run_time=1.2)
+        self.wait(1.3)
+        self.play(GrowArrow(self.back_arrows[1]), run_time=1.0)
+        self.play(Write(self.local_factors[1][0]), run_time=1.2)
+        self.play(FadeIn(self.local_factors[1][1], shift=UP * 0.2), run_time=0.8)
+        self.wait(1.5)
+        self.say(
+            f"And u1 grows by x, which is {display.exact(f.du1_dw1)}, for each unit of W1.",
+            4.5,
+            GrowArrow(self.back_arrows[0]), Write(self.local_factors[0]),
+            run_time=1.5,
+        )
+
+    def show_product(self):
+        f = self.factors
+        names = [r"\frac{\partial L}{\partial a_1}", r"\frac{\partial a_1}{\partial u_1}",
+                 r"\frac{\partial u_1}{\partial W_1}"]
+        symbolic = get_math(r"\frac{\partial L}{\partial W_1}", "=", names[0], r"\cdot", names[1],
+                            r"\cdot", names[2], color=palette.GRADIENT)
+        symbolic.to_edge(DOWN, buff=0.9)
+        self.say(
+            "The chain rule multiplies the factors along the path from the loss to the weight.",
+            5.0,
+            *(TransformFromCopy(factor[0][0], symbolic[2 + 2 * i])
+              for i, factor in enumerate(reversed(self.local_factors))),
+            FadeIn(symbolic[0:2]), FadeIn(symbolic[3]), FadeIn(symbolic[5]),
+            run_time=2.0,
+        )
+
+        numbers = [display.fixed(f.dl_da1, PLACES), display.fixed(f.da1_du1, PLACES),
+                   display.exact(f.du1_dw1)]
+        product = r"\;\;" + display.fixed(f.product, PLACES)  # room for the box drawn round it
+        numeric = get_math(r"\frac{\partial L}{\partial W_1}", "=", numbers[0], r"\cdot", numbers[1],
+                           r"\cdot", numbers[2], r"\approx", product, color=palette.GRADIENT)
+        numeric.move_to(symbolic)
+        self.product = numeric
+        self.add_subcaption(
+            f"Put in the numbers: the gradient for W1 is about {display.fixed(f.product, PLACES)}.",
+            duration=5.5,
+        )
+        self.play(
+            ReplacementTransform(symbolic[0:2], numeric[0:2]),
+            *(ReplacementTransform(symbolic[i], numeric[i]) for i in range(2, 7)),
+            run_time=1.5,
+        )
+        self.play(Write(numeric[7:]), run_time=1.0)
+        self.box = SurroundingRectangle(numeric[8], color=palette.GRADIENT, buff=0.12)
+        self.play(Create(self.box), run_time=0.8)
+        self.wait(2.2)
+
+    def show_rounding_note(self):
+        note = get_text("exact product, rounded only at the end", size=palette.SMALL_SIZE,
+                        color=palette.MUTED)
+        note.next_to(self.product, DOWN, buff=0.3)
+        self.say(
+            "That value is the exact product, rounded at the very end, not the product of "
+            "the rounded factors shown. That is why we write approximately.",
+            8.5,
+            FadeIn(note, shift=UP * 0.2),
+            Indicate(self.product[7], color=palette.GRADIENT),
+        )
