@@ -1,0 +1,270 @@
+"""Fact 7: the sigmoid's slope is at most 0.25, so a chain of sigmoids multiplies it away.
+
+Storyboard: the sigmoid on labelled axes; a tangent slides along it and traces
+its derivative s'(x) = s(x)(1 - s(x)); the derivative peaks at 0.25 at x = 0;
+one factor per layer, so the best case after n layers is 0.25^n, drawn as bars
+that shrink by a quarter each layer; early layers barely learn.
+"""
+
+from __future__ import annotations
+
+from manim import (
+    DL,
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    UR,
+    Arrow,
+    Circle,
+    Create,
+    DashedLine,
+    Dot,
+    FadeIn,
+    FadeOut,
+    GrowFromEdge,
+    Indicate,
+    MoveAlongPath,
+    Rectangle,
+    ReplacementTransform,
+    Scene,
+    TangentLine,
+    TransformFromCopy,
+    ValueTracker,
+    VGroup,
+    Write,
+    always_redraw,
+    linear,
+)
+
+import lessonlib
+from lessonlib import display
+from lessonlib.lesson import SIGMOID_DEPTHS
+
+from scenes import palette
+from scenes.common import get_axes, get_math, get_text, get_title
+
+# Geometry only (scene units), never lesson values.
+X_RANGE = (-6, 6, 2)
+Y_RANGE = (0, 1, 0.25)
+AXES_SIZE = (6.0, 4.2)
+BAR_HEIGHT = 0.34
+BAR_UNIT = 12.0  # scene units of bar length per unit of gradient: 0.25 -> 3.0
+ROW_GAP = 0.32
+# The deepest bound, 1/4^10, is written rounded to this many places.
+APPROX_PLACES = 8
+CHAIN_NODES = 4  # sigmoid layers drawn in the backward-pass sketch
+
+
+def depth_value_tex(n: int) -> str:
+    """The bound for n layers as drawn: exact, except the deepest (20 decimals), rounded."""
+    bound = lessonlib.sigmoid_depth_bound(n)
+    if n == SIGMOID_DEPTHS[-1]:
+        return r"\approx " + display.fixed(bound, APPROX_PLACES)
+    return display.exact(bound)
+
+
+class VanishingSigmoid(Scene):
+    def construct(self):
+        self.next_section("The sigmoid")
+        self.show_sigmoid()
+
+        self.next_section("Its slope")
+        self.show_slope()
+
+        self.next_section("The peak")
+        self.show_peak()
+
+        self.next_section("One factor per layer")
+        self.show_product_bound()
+
+        self.next_section("Deeper and deeper")
+        self.show_depths()
+
+        self.next_section("Vanishing gradient")
+        self.show_conclusion()
+
+    # -- narration -----------------------------------------------------------
+
+    def say(self, text: str, duration: float, *animations, run_time: float = 1.5):
+        """Caption ``text`` for ``duration`` seconds while ``animations`` play, then hold."""
+        self.add_subcaption(text, duration=duration)
+        if animations:
+            self.play(*animations, run_time=run_time)
+            self.wait(duration - run_time)
+        else:
+            self.wait(duration)
+
+    # -- beats ---------------------------------------------------------------
+
+    def show_sigmoid(self):
+        self.title = get_title("Why sigmoid gradients vanish")
+        self.axes_group = get_axes(X_RANGE, Y_RANGE, *AXES_SIZE, x_label="x", y_label="y")
+        self.axes_group.to_edge(LEFT, buff=0.7).shift(DOWN * 0.3)
+        self.axes = self.axes_group[0]
+        self.sigmoid_graph = self.axes.plot(lessonlib.sigmoid, x_range=X_RANGE[:2], color=palette.TEXT)
+        self.sigmoid_formula = get_math(r"s(x) = \frac{1}{1 + e^{-x}}")
+        self.sigmoid_formula.move_to(RIGHT * 2.9 + UP * 1.9)
+        self.add(self.title)
+        self.say(
+            "The sigmoid squashes any input into the range between zero and one.",
+            5.0,
+            Create(self.axes_group),
+            Create(self.sigmoid_graph),
+            Write(self.sigmoid_formula),
+            run_time=2.5,
+        )
+
+    def show_slope(self):
+        self.deriv_graph = self.axes.plot(
+            lessonlib.sigmoid_prime, x_range=X_RANGE[:2], color=palette.GRADIENT
+        )
+        self.deriv_formula = get_math(r"s'(x) = s(x)\,\bigl(1 - s(x)\bigr)", color=palette.GRADIENT)
+        self.deriv_formula.next_to(self.sigmoid_formula, DOWN, buff=0.5)
+
+        alpha = ValueTracker(0)
+        tangent = always_redraw(
+            lambda: TangentLine(self.sigmoid_graph, alpha.get_value(), length=1.6, color=palette.GRADIENT)
+        )
+        rider = Dot(self.sigmoid_graph.get_start(), color=palette.GRADIENT)
+        self.add_subcaption(
+            "Slide a tangent along the curve and record its slope: that slope is the "
+            "derivative, s times one minus s.",
+            duration=9.0,
+        )
+        self.play(FadeIn(tangent), FadeIn(rider), Write(self.deriv_formula), run_time=1.5)
+        self.play(
+            alpha.animate.set_value(1),
+            MoveAlongPath(rider, self.sigmoid_graph),
+            Create(self.deriv_graph),
+            run_time=5.0,
+            rate_func=linear,
+        )
+        self.play(FadeOut(tangent), FadeOut(rider), run_time=0.5)
+        self.wait(2.0)
+
+    def show_peak(self):
+        peak = lessonlib.sigmoid_prime(0)
+        peak_point = self.axes.c2p(0, peak)
+        self.peak_dot = Dot(peak_point, color=palette.GRADIENT)
+        ceiling = DashedLine(
+            self.axes.c2p(X_RANGE[0], peak), self.axes.c2p(X_RANGE[1], peak),
+            color=palette.MUTED, stroke_width=2,
+        )
+        self.peak_label = get_math(r"s'(0) = " + display.exact(peak), color=palette.GRADIENT)
+        # Above the right end of the ceiling, clear of both curves.
+        self.peak_label.next_to(ceiling.get_end(), UP, buff=0.15).align_to(ceiling, RIGHT)
+        self.say(
+            "The slope is steepest at x equals zero, and even there it is only one "
+            "quarter. Everywhere else it is smaller.",
+            8.0,
+            FadeIn(self.peak_dot, scale=0.5),
+            Create(ceiling),
+            Write(self.peak_label),
+        )
+        self.ceiling = ceiling
+
+    def show_product_bound(self):
+        peak = display.exact(lessonlib.sigmoid_prime(0))
+        header = get_math(rf"s'_1 \cdot s'_2 \cdots s'_n \;\le\; {peak}^{{n}}")
+        header.move_to(self.sigmoid_formula).align_to(self.sigmoid_formula, UP)
+        self.header = header
+        self.chain, signal = self.get_layer_chain()
+        self.add_subcaption(
+            "Backpropagation multiplies one such slope per sigmoid layer, so after n "
+            "layers the gradient is at most a quarter to the power n.",
+            duration=9.0,
+        )
+        self.play(FadeOut(self.sigmoid_formula), ReplacementTransform(self.deriv_formula, header),
+                  run_time=1.5)
+        self.play(FadeIn(self.chain), FadeIn(signal, scale=0.5), run_time=1.0)
+        # The error signal travels back; each layer scales it by at most s'(0).
+        for node in reversed(self.chain[0]):
+            self.play(
+                signal.animate.scale(lessonlib.sigmoid_prime(0)).next_to(node, LEFT, buff=0.12),
+                run_time=1.0,
+            )
+        self.play(FadeOut(signal), run_time=0.5)
+        self.wait(2.0)
+
+    def get_layer_chain(self) -> tuple[VGroup, Dot]:
+        """Sigmoid nodes in a row, each tagged with its slope s', and a backward signal dot."""
+        nodes = VGroup(*[
+            VGroup(Circle(radius=0.3, color=palette.MUTED), get_math("s", size=palette.LABEL_SIZE))
+            for _ in range(CHAIN_NODES)
+        ]).arrange(RIGHT, buff=0.55)
+        arrows = VGroup(*[
+            Arrow(a.get_right(), b.get_left(), buff=0.05, color=palette.MUTED, stroke_width=3,
+                  max_tip_length_to_length_ratio=0.35)
+            for a, b in zip(nodes, nodes[1:])
+        ])
+        tags = VGroup(*[
+            get_math("s'", size=palette.LABEL_SIZE, color=palette.GRADIENT).next_to(node, DOWN, buff=0.15)
+            for node in nodes
+        ])
+        loss = get_math("L", color=palette.LOSS).next_to(nodes[-1], RIGHT, buff=0.6)
+        to_loss = Arrow(nodes[-1].get_right(), loss.get_left(), buff=0.05, color=palette.MUTED,
+                        stroke_width=3, max_tip_length_to_length_ratio=0.35)
+        chain = VGroup(nodes, arrows, tags, VGroup(to_loss, loss))
+        chain.next_to(self.header, DOWN, buff=0.9)
+        signal = Dot(radius=0.2, color=palette.GRADIENT).next_to(nodes[-1], RIGHT, buff=0.12)
+        return chain, signal
+
+    def get_depth_row(self, n: int) -> VGroup:
+        """Label 'n = ...', a bar as long as the bound, and the bound written out."""
+        bound = lessonlib.sigmoid_depth_bound(n)
+        label = get_math("n = " + display.exact(n), size=palette.LABEL_SIZE, color=palette.MUTED)
+        bar = Rectangle(
+            width=float(bound) * BAR_UNIT, height=BAR_HEIGHT,
+            stroke_width=0, fill_color=palette.GRADIENT, fill_opacity=1,
+        )
+        color = palette.BAD if n == SIGMOID_DEPTHS[-1] else palette.TEXT
+        value = get_math(depth_value_tex(n), size=palette.LABEL_SIZE, color=color)
+        return VGroup(label, bar, value)
+
+    def show_depths(self):
+        rows = [self.get_depth_row(n) for n in SIGMOID_DEPTHS]
+        # Column layout: labels right-aligned, bars start on one line, values after each bar.
+        left = self.header.get_left() + RIGHT * 0.9
+        top = self.header.get_bottom() + DOWN * 0.6
+        for i, (label, bar, value) in enumerate(rows):
+            y = top[1] - i * (BAR_HEIGHT + ROW_GAP) - (0.45 if i == len(rows) - 1 else 0)
+            bar.move_to([left[0], y, 0], aligned_edge=LEFT)
+            label.next_to(bar, LEFT, buff=0.25)
+            label.align_to(left + LEFT * 0.25, RIGHT)
+            value.next_to(bar, RIGHT, buff=0.2)
+        gap = get_math(r"\vdots", size=palette.LABEL_SIZE, color=palette.MUTED)
+        gap.move_to(VGroup(rows[-2][0], rows[-1][0]))
+
+        captions = {
+            1: ("One layer: at most a quarter.", 3.0),
+            2: ("Two layers: a quarter of a quarter.", 3.5),
+            3: ("Three layers: smaller again.", 3.0),
+            4: ("Four layers: under half a percent.", 3.5),
+            10: ("Ten layers: about one millionth. The bar is gone.", 5.0),
+        }
+        previous = None
+        for n, row in zip(SIGMOID_DEPTHS, rows):
+            label, bar, value = row
+            text, duration = captions[n]
+            self.add_subcaption(text, duration=duration)
+            grow = GrowFromEdge(bar, LEFT) if previous is None else TransformFromCopy(previous, bar)
+            extra = [FadeIn(gap)] if n == SIGMOID_DEPTHS[-1] else []
+            leave = [FadeOut(self.chain)] if previous is None else []
+            self.play(FadeIn(label), grow, *extra, *leave, run_time=1.0)
+            self.play(FadeIn(value, shift=LEFT * 0.2), run_time=0.6)
+            self.wait(duration - 1.6)
+            previous = bar
+        self.rows = VGroup(*rows)
+
+    def show_conclusion(self):
+        verdict = get_text("Early layers barely learn: the vanishing gradient.", color=palette.BAD)
+        verdict.to_edge(DOWN, buff=0.55)
+        self.say(
+            "The error signal fades on its way back, so the first layers barely learn. "
+            "This is the vanishing gradient problem.",
+            7.5,
+            Write(verdict),
+            Indicate(self.rows[-1][2], color=palette.BAD),
+            run_time=2.0,
+        )
