@@ -1,0 +1,49 @@
+"""The on-screen checker: run a scene, read every number it draws, compare.
+
+    reading = read_scene(SignOfGradient)
+    reading.expect("Positive w", ["1.50", "3.00", "0.25", "0.75"])
+
+See probe.py (running a scene without drawing), glyphs.py (reading outlines),
+reading.py (text, numbers and assertions) and layout.py (layout rules).
+"""
+
+from __future__ import annotations
+
+import functools
+import tempfile
+from pathlib import Path
+
+from .reading import Reading, ScreenMismatch
+
+ROOT = Path(__file__).resolve().parents[2]
+# Compiled LaTeX is a pure function of its source: share Manim's cache across runs.
+TEX_CACHE = ROOT / "media" / "Tex"
+
+
+def run_scene(scene_cls: type) -> Reading:
+    """Run ``scene_cls`` in-process with a throw-away media folder and restored config."""
+    from manim import tempconfig
+
+    from .probe import record
+
+    TEX_CACHE.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="screen-") as media, tempconfig({
+        "media_dir": media,
+        "tex_dir": str(TEX_CACHE),
+        "disable_caching": True,
+        "write_to_movie": False,
+        "save_last_frame": False,
+        "verbosity": "WARNING",
+        "progress_bar": "none",
+        "quality": "low_quality",
+    }):
+        return Reading(record(scene_cls))
+
+
+@functools.cache
+def read_scene(scene_cls: type) -> Reading:
+    """run_scene, once per class per test session."""
+    return run_scene(scene_cls)
+
+
+__all__ = ["Reading", "ScreenMismatch", "read_scene", "run_scene"]
