@@ -1,0 +1,296 @@
+"""The pipeline's commands: list, render, build, storyboard, watch.
+
+Imports here are kept light (click, rich, the pipeline's own pure-Python parts):
+Manim runs only inside worker processes and PyAV is imported only to join or
+inspect videos, so `lecture build` with nothing to do answers in well under a
+second.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+import click
+
+from .errors import LectureError, friendly
+from .project import QUALITY_NAMES, Project, Scene
+
+QUALITY = click.Choice(QUALITY_NAMES, case_sensitive=False)
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def _default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)
+
+
+def _fmt_seconds(seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    if seconds >= 60:
+        return f"{int(seconds // 60)}:{seconds % 60:04.1f}"
+    return f"{seconds:.1f} s"
+
+
+def _resolve(project: Project, names: tuple[str, ...]) -> list[Scene]:
+    scenes: list[Scene] = []
+    for name in names:
+        scene = project.resolve(name)
+        if scene not in scenes:
+            scenes.append(scene)
+    return scenes
+
+
+def _render_stale(pipe, states, jobs: int, console, verb: str = "rendering"):
+    """Render the stale states with a progress display; return (results, failure lines)."""
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from .pipeline import FRESH
+
+    failures: list[str] = []
+    todo = []
+    for st in states:
+        try:
+            st.scene.check()
+        except LectureError as exc:
+            failures.append(exc.format_message())
+            continue
+        todo.append(st)
+    if not todo:
+        return [], failures
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                  TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
+                  console=console, transient=True) as progress:
+        overall = progress.add_task(f"{verb} {len(todo)} scene(s) at -q{pipe.quality}",
+                                    total=len(todo))
+        tasks: dict[str, int] = {}
+
+        def report(event, st, res):
+            if event == "start":
+                tasks[st.name] = progress.add_task(f"  {st.name} ({st.reason})", total=None)
+                return
+            progress.remove_task(tasks.pop(st.name))
+            progress.advance(overall)
+            if res.ok:
+                mem = f", {res.max_rss_kib / 1024:.0f} MiB" if res.max_rss_kib else ""
+                length = "" if st.still else f", {_fmt_seconds(res.meta['duration'])} of video"
+                progress.console.print(f"[green]rendered[/] {st.name} in "
+                                       f"{_fmt_seconds(res.seconds)}{length}{mem}")
+            else:
+                progress.console.print(f"[red]failed[/]   {res.error}")
+
+        results = pipe.render(todo, jobs, report)
+    for res in results:
+        if res.ok:
+            res.state.meta, res.state.status = res.meta, FRESH
+        else:
+            failures.append(res.error)
+    return results, failures
+
+
+# -- list -------------------------------------------------------------------------------
+
+
+@click.command("list")
+@friendly
+def list_cmd() -> None:
+    """The scenes in lecture order: file, class, last render, and freshness per quality."""
+    from rich.table import Table
+
+    from .deps import DependencyGraph
+    from .pipeline import CHANGED, CORRUPT, FRESH, MISSING, NEW, Pipeline
+
+    project = Project.find()
+    graph = DependencyGraph(project.root)
+    pipes = {q: Pipeline(project, q, graph) for q in QUALITY_NAMES}
+    marks = {FRESH: "[green]✓[/]", CHANGED: "[yellow]stale[/]", CORRUPT: "[red]corrupt[/]",
+             NEW: "[dim]·[/]", MISSING: "-"}
+    table = Table(title=f"Lecture ({len(project.lecture)} scenes)", title_justify="left")
+    for col in ("#", "scene", "file", "length", "took", *QUALITY_NAMES):
+        table.add_column(col, justify="right" if col in ("#", "length", "took") else "left",
+                         no_wrap=True)
+    entries = [(str(i + 1), s, False) for i, s in enumerate(project.scenes)]
+    if project.thumbnail:
+        entries.append(("thumb", project.thumbnail, True))
+    for number, scene, still in entries:
+        states = {q: p.state(scene, still) for q, p in pipes.items()}
+        if not scene.exists:
+            table.add_row(number, scene.name, f"{scene.rel} [red]missing[/]", "-", "-",
+                          *("-" for _ in QUALITY_NAMES))
+            continue
+        latest = max((st.meta for st in states.values() if st.meta),
+                     key=lambda m: m.get("rendered_at", ""), default=None)
+        length = "still" if still else _fmt_seconds(latest.get("duration")) if latest else "-"
+        took = _fmt_seconds(latest.get("render_seconds")) if latest else "-"
+        table.add_row(number, scene.name, scene.rel, length, took,
+                      *(marks[states[q].status] for q in QUALITY_NAMES))
+    console = _console()
+    console.print(table)
+    console.print("[dim]length: video of the last render; took: its render time. "
+                  "✓ up to date, stale: sources changed, corrupt: cached file damaged, "
+                  "·: never rendered[/]")
+
+
+# -- render -----------------------------------------------------------------------------
+
+
+@click.command("render")
+@click.argument("scenes", nargs=-1, required=True)
+@click.option("-q", "--quality", type=QUALITY, default="l", show_default=True,
+              help="Manim quality: l 480p15, m 720p30, h 1080p60, k 2160p60.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Parallel render workers [default: one per core].")
+@friendly
+def render_cmd(scenes: tuple[str, ...], quality: str, jobs: int | None) -> None:
+    """Render the named scenes (class or file name, any case), reusing what is up to date."""
+    from . import store
+    from .pipeline import FRESH, Pipeline
+
+    project = Project.find()
+    chosen = _resolve(project, scenes)
+    quality = quality.lower()
+    console = _console()
+    with store.project_lock(project.lock_path, "render"):
+        pipe = Pipeline(project, quality)
+        states = [pipe.state(s, still=(s.name == project.thumbnail_name)) for s in chosen]
+        for st in states:
+            if st.fresh:
+                console.print(f"[dim]up to date[/] {st.name}: {st.meta['video']}")
+        stale = [st for st in states if not st.fresh]
+        _, failures = _render_stale(pipe, stale, jobs or _default_jobs(), console)
+        for st in stale:
+            if st.status == FRESH:
+                console.print(f"  {st.name}: {st.meta['video']}")
+    if failures:
+        raise LectureError(_failure_summary(failures))
+
+
+def _failure_summary(failures: list[str]) -> str:
+    if len(failures) == 1:
+        return failures[0]
+    return f"{len(failures)} scenes failed:\n  " + "\n  ".join(failures)
+
+
+# -- build ------------------------------------------------------------------------------
+
+
+@click.command("build")
+@click.option("-q", "--quality", type=QUALITY, default="h", show_default=True,
+              help="Manim quality: l 480p15, m 720p30, h 1080p60, k 2160p60.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Parallel render workers [default: one per core].")
+@friendly
+def build_cmd(quality: str, jobs: int | None) -> None:
+    """Render every stale scene in parallel, then join them into media/lecture/<quality>/."""
+    from . import assemble, store
+    from .pipeline import FRESH, MISSING, Pipeline
+
+    started = time.perf_counter()
+    project = Project.find()
+    quality = quality.lower()
+    console = _console()
+    with store.project_lock(project.lock_path, "build"):
+        store.sweep_tmp(project.lecture_dir)
+        pipe = Pipeline(project, quality)
+        states = pipe.states(project.scenes)
+        thumb = pipe.state(project.thumbnail, still=True) if project.thumbnail else None
+        stale = [st for st in states if st.status not in (FRESH, MISSING)]
+        if thumb is not None and thumb.status not in (FRESH, MISSING):
+            stale.append(thumb)
+        results, failures = _render_stale(pipe, stale, jobs or _default_jobs(), console)
+        missing = [st for st in states if st.status == MISSING]
+        cached = len(states) - len(missing) - len([r for r in results if r.state is not thumb])
+        out = project.out_dir(quality)
+        if failures or missing:
+            kept = sum(1 for r in results if r.ok)
+            if kept:
+                console.print(f"kept {kept} finished render(s) in {project.rel(pipe.cache)}")
+            if missing:
+                failures.append("cannot join the lecture: no file yet for " + ", ".join(
+                    f"{st.name} ({st.scene.rel})" for st in missing))
+            raise LectureError(_failure_summary(failures))
+        if thumb is not None and thumb.status == MISSING:
+            console.print(f"[yellow]note[/]: no thumbnail ({thumb.scene.rel} does not exist yet)")
+        key = assemble.lecture_key(states, thumb)
+        if assemble.is_current(pipe, key):
+            manifest = store.read_json(out / "manifest.json") or {}
+            console.print(f"up to date: {len(states)} scenes, {project.rel(out / 'lecture.mp4')} "
+                          f"({_fmt_seconds(manifest.get('duration'))}) "
+                          f"[{time.perf_counter() - started:.2f} s]")
+            return
+        join_started = time.perf_counter()
+        with console.status(f"joining {len(states)} scenes"):
+            manifest = assemble.join_lecture(pipe, states, thumb, key)
+        joined = time.perf_counter() - join_started
+    rendered = len(results)
+    console.print(
+        f"built {project.rel(out / 'lecture.mp4')}: {len(states)} scenes, "
+        f"{_fmt_seconds(manifest['duration'])}, {manifest['width']}x{manifest['height']} at "
+        f"{manifest['frame_rate']:g} fps; {rendered} rendered, {cached} cached, "
+        f"joined in {joined:.2f} s [{time.perf_counter() - started:.1f} s]")
+
+
+# -- storyboard -------------------------------------------------------------------------
+
+
+@click.command("storyboard")
+@click.argument("scenes", nargs=-1)
+@click.option("-q", "--quality", type=QUALITY, default="l", show_default=True,
+              help="Quality of the renders the frames come from.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Parallel render workers [default: one per core].")
+@friendly
+def storyboard_cmd(scenes: tuple[str, ...], quality: str, jobs: int | None) -> None:
+    """Contact sheets: one frame at the end of every section, labelled; per scene and for
+    the whole lecture (when no scene is named)."""
+    from . import store
+    from .pipeline import MISSING, Pipeline
+    from .storyboard import lecture_sheet, scene_sheet
+
+    project = Project.find()
+    quality = quality.lower()
+    chosen = _resolve(project, scenes) if scenes else project.scenes
+    console = _console()
+    with store.project_lock(project.lock_path, "storyboard"):
+        pipe = Pipeline(project, quality)
+        states = [pipe.state(s) for s in chosen]
+        for st in states:
+            if st.status == MISSING:
+                console.print(f"[yellow]skipped[/] {st.name}: {st.reason}")
+        states = [st for st in states if st.status != MISSING]
+        _, failures = _render_stale(pipe, [st for st in states if not st.fresh],
+                                    jobs or _default_jobs(), console)
+        folder = project.out_dir(quality) / "storyboard"
+        done = [st for st in states if st.fresh]
+        for st in done:
+            path = scene_sheet(project, st.meta, folder / f"{st.name}.png")
+            console.print(f"storyboard {st.name}: {project.rel(path)}")
+        if not scenes and done:
+            path = lecture_sheet(project, [st.meta for st in done], folder / "lecture.png")
+            console.print(f"storyboard of the lecture: {project.rel(path)}")
+    if failures:
+        raise LectureError(_failure_summary(failures))
+
+
+# -- watch ------------------------------------------------------------------------------
+
+
+@click.command("watch")
+@click.argument("scene")
+@click.option("-q", "--quality", type=QUALITY, default="l", show_default=True,
+              help="Preview quality.")
+@friendly
+def watch_cmd(scene: str, quality: str) -> None:
+    """Rerender SCENE whenever a file it depends on is saved, printing the time taken."""
+    from .watch import watch
+
+    project = Project.find()
+    watch(project, project.resolve(scene), quality.lower(), _console())

@@ -1,0 +1,101 @@
+"""`lecture watch SCENE`: rerender at preview quality whenever a dependency is saved."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+from . import store
+from .errors import LockBusyError
+from .project import Project, Scene
+
+DEBOUNCE = 0.25  # editors write a file in several steps; wait for the last one
+
+
+class _Changes:
+    """Paths saved since the last render, filled by watchdog's thread."""
+
+    def __init__(self) -> None:
+        self.paths: set[Path] = set()
+        self.last = 0.0
+        self.lock = threading.Lock()
+
+    def add(self, *paths: str | bytes | None) -> None:
+        with self.lock:
+            for p in paths:
+                if p:
+                    self.paths.add(Path(p if isinstance(p, str) else p.decode()).resolve())
+            self.last = time.monotonic()
+
+    def take_if_settled(self) -> set[Path]:
+        with self.lock:
+            if not self.paths or time.monotonic() - self.last < DEBOUNCE:
+                return set()
+            paths, self.paths = self.paths, set()
+            return paths
+
+
+def watch(project: Project, scene: Scene, quality: str, console, once: bool = False) -> None:
+    from watchdog.events import FileSystemEventHandler
+    from watchdog.observers import Observer
+
+    from .commands import _render_stale
+    from .deps import DependencyGraph
+    from .pipeline import Pipeline
+
+    changes = _Changes()
+
+    class Handler(FileSystemEventHandler):
+        def on_any_event(self, event) -> None:  # noqa: D401 - watchdog's API
+            if event.is_directory or event.event_type in ("opened", "closed_no_write"):
+                return
+            changes.add(event.src_path, getattr(event, "dest_path", None))
+
+    def deps() -> set[Path]:
+        graph = DependencyGraph(project.root)
+        found = set(graph.dependencies(scene.path)) if scene.exists else {scene.path}
+        return found | {project.cfg.resolve(), scene.path.resolve()}
+
+    def rerender(why: str) -> None:
+        pipe = Pipeline(project, quality)
+        st = pipe.state(scene)
+        if st.fresh:
+            console.print(f"[dim]{time.strftime('%H:%M:%S')}[/] {scene.name} is up to date "
+                          f"({st.meta['video']})")
+            return
+        started = time.perf_counter()
+        try:
+            with store.project_lock(project.lock_path, "watch"):
+                results, failures = _render_stale(pipe, [st], 1, console)
+        except LockBusyError as exc:
+            console.print(f"[yellow]busy[/]: {exc.format_message()}; will retry on the next save")
+            return
+        took = time.perf_counter() - started
+        stamp = time.strftime("%H:%M:%S")
+        if failures:
+            console.print(f"[dim]{stamp}[/] [red]{scene.name} failed[/] after {took:.1f} s ({why}): "
+                          f"{failures[0]}")
+        else:
+            console.print(f"[dim]{stamp}[/] {scene.name} rendered in [bold]{took:.1f} s[/] "
+                          f"({why}) -> {st.meta['video']}")
+
+    watched = deps()
+    observer = Observer()
+    observer.schedule(Handler(), str(project.root), recursive=True)
+    observer.start()
+    console.print(f"watching {scene.name} at -q{quality}: {len(watched)} files "
+                  f"({', '.join(sorted(project.rel(p) for p in watched))}); Ctrl-C to stop")
+    try:
+        rerender("start")
+        while not once:
+            time.sleep(0.1)
+            saved = changes.take_if_settled() & watched
+            if saved:
+                rerender("saved " + ", ".join(sorted(project.rel(p) for p in saved)))
+                watched = deps()  # imports may have changed
+    except KeyboardInterrupt:
+        console.print("stopped watching")
+    finally:
+        observer.stop()
+        observer.join(timeout=2)
