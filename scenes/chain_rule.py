@@ -33,8 +33,8 @@ import lessonlib
 from lessonlib import display
 from lessonlib.lesson import CHAIN_W1, CHAIN_X
 
-from . import palette
-from .common import get_math, get_text, get_title
+from scenes import palette
+from scenes.common import get_math, get_text, get_title
 
 # Geometry only (scene units), never lesson values.
 NODE_RADIUS = 0.5
@@ -80,6 +80,11 @@ class ChainRule(Scene):
             self.wait(duration - run_time)
         else:
             self.wait(duration)
+
+    def show_whole(self, formula: VGroup):
+        """Swap the parts that were animated one by one for the formula they make up."""
+        self.remove(*formula.submobjects)
+        self.add(formula)
 
     # -- building blocks -----------------------------------------------------
 
@@ -149,8 +154,7 @@ class ChainRule(Scene):
         self.nodes, self.arrows, self.ops = graph
         self.add(self.title)
         self.say(
-            "Follow one weight through a tiny network: the input x is multiplied by the "
-            "weight W1 to give u1.",
+            "Follow one weight through a tiny network: x times the weight W1 gives u1.",
             5.5,
             FadeIn(self.nodes[0]), GrowArrow(self.arrows[0]), Write(self.ops[0]),
             FadeIn(self.nodes[1]),
@@ -216,17 +220,17 @@ class ChainRule(Scene):
         self.add_subcaption(
             f"The loss changes by 2 a1, about {display.fixed(f.dl_da1, PLACES)}, per unit of a1. "
             f"The sigmoid's slope at u1 is about {display.fixed(f.da1_du1, PLACES)}.",
-            duration=7.0,
+            duration=8.0,
         )
         self.play(Indicate(self.local_factors[2][1], color=palette.GRADIENT), run_time=1.2)
         self.wait(1.3)
         self.play(GrowArrow(self.back_arrows[1]), run_time=1.0)
         self.play(Write(self.local_factors[1][0]), run_time=1.2)
         self.play(FadeIn(self.local_factors[1][1], shift=UP * 0.2), run_time=0.8)
-        self.wait(1.5)
+        self.wait(2.5)
         self.say(
             f"And u1 grows by x, which is {display.exact(f.du1_dw1)}, for each unit of W1.",
-            4.5,
+            5.0,
             GrowArrow(self.back_arrows[0]), Write(self.local_factors[0]),
             run_time=1.5,
         )
@@ -237,15 +241,19 @@ class ChainRule(Scene):
                  r"\frac{\partial u_1}{\partial W_1}"]
         symbolic = get_math(r"\frac{\partial L}{\partial W_1}", "=", names[0], r"\cdot", names[1],
                             r"\cdot", names[2], color=palette.GRADIENT)
-        symbolic.to_edge(DOWN, buff=0.9)
-        self.say(
+        symbolic.to_edge(DOWN, buff=1.2)
+        self.add_subcaption(
             "The chain rule multiplies the factors along the path from the loss to the weight.",
-            5.0,
+            duration=6.0,
+        )
+        self.play(
             *(TransformFromCopy(factor[0][0], symbolic[2 + 2 * i])
               for i, factor in enumerate(reversed(self.local_factors))),
-            FadeIn(symbolic[0:2]), FadeIn(symbolic[3]), FadeIn(symbolic[5]),
+            *(FadeIn(symbolic[i]) for i in (0, 1, 3, 5)),
             run_time=2.0,
         )
+        self.show_whole(symbolic)
+        self.wait(4.0)
 
         numbers = [display.fixed(f.dl_da1, PLACES), display.fixed(f.da1_du1, PLACES),
                    display.exact(f.du1_dw1)]
@@ -259,11 +267,11 @@ class ChainRule(Scene):
             duration=5.5,
         )
         self.play(
-            ReplacementTransform(symbolic[0:2], numeric[0:2]),
-            *(ReplacementTransform(symbolic[i], numeric[i]) for i in range(2, 7)),
+            *(ReplacementTransform(symbolic[i], numeric[i]) for i in range(7)),
             run_time=1.5,
         )
         self.play(Write(numeric[7:]), run_time=1.0)
+        self.show_whole(numeric)
         self.box = SurroundingRectangle(numeric[8], color=palette.GRADIENT, buff=0.12)
         self.play(Create(self.box), run_time=0.8)
         self.wait(2.2)
@@ -275,7 +283,7 @@ class ChainRule(Scene):
         self.say(
             "That value is the exact product, rounded at the very end, not the product of "
             "the rounded factors shown. That is why we write approximately.",
-            8.5,
+            9.5,
             FadeIn(note, shift=UP * 0.2),
             Indicate(self.product[7], color=palette.GRADIENT),
         )

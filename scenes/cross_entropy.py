@@ -34,8 +34,8 @@ import lessonlib
 from lessonlib import display
 from lessonlib.lesson import CE_POINTS
 
-from . import palette
-from .common import get_axes, get_math, get_text, get_title
+from scenes import palette
+from scenes.common import get_axes, get_math, get_text, get_title
 
 # Geometry only (scene units, or plot ranges), never lesson values.
 X_RANGE = (0, 1.2, 0.1)
@@ -163,14 +163,14 @@ class CrossEntropy(Scene):
         self.say(
             "Cross-entropy scores the probability w that the model gives the true class: "
             "the loss is minus the log of w.",
-            6.5,
+            7.5,
             Create(self.axes_group), FadeIn(self.one_label), Write(self.loss_formula),
             FadeIn(self.domain),
             run_time=2.0,
         )
         self.say(
-            "It is huge when w is near zero and falls all the way to zero at w equal to 1.",
-            5.5,
+            "It is huge near w = 0 and falls all the way to zero at w = 1.",
+            6.5,
             Create(self.curve),
             run_time=2.5,
         )
@@ -241,8 +241,8 @@ class CrossEntropy(Scene):
         label = get_text("refused", size=palette.SMALL_SIZE, color=palette.BAD)
         label.next_to(band, UP, buff=0.15)
         self.say(
-            "Beyond 1, or at zero and below, w is not a probability and the loss is undefined: "
+            "Outside zero to one, w is not a probability and the loss is undefined: "
             "our library refuses such a w with a clear error.",
-            8.0,
+            9.0,
             FadeIn(band), Create(edge), Write(label), Indicate(self.domain, color=palette.BAD),
         )
