@@ -6,26 +6,21 @@ written as text with lessonlib.display.
 
 from __future__ import annotations
 
-from manim import (
-    DOWN,
-    LEFT,
-    UP,
-    UL,
-    Axes,
-    MathTex,
-    Scene,
-    Tex,
-    Text,
-    VGroup,
-)
+from manim import UL, Axes, MathTex, Text, VGroup, config
 
 from . import palette
 
 
+# Everything a viewer must read stays in the title-safe area, the central 90% of
+# the frame; this is the margin from the frame's edge to that area's edge.
+SAFE_MARGIN_X = 0.05 * config.frame_width + 0.05
+SAFE_MARGIN_Y = 0.05 * config.frame_height + 0.05
+
+
 def get_title(text: str) -> Text:
-    """The scene title, top left, in the house style."""
+    """The scene title, at the top left corner of the title-safe area, in the house style."""
     title = Text(text, font=palette.FONT, font_size=palette.TITLE_SIZE, color=palette.TEXT)
-    return title.to_corner(UL, buff=0.5)
+    return title.to_corner(UL, buff=0).shift([SAFE_MARGIN_X, -SAFE_MARGIN_Y, 0])
 
 
 def get_text(text: str, size: int = palette.BODY_SIZE, color: str = palette.TEXT) -> Text:

@@ -1,0 +1,90 @@
+"""Rules every scene of the lecture keeps, checked on what each one draws.
+
+Scene-specific numbers are checked in each scene's own test file; this file
+holds what is true of all of them: layout at every beat, captions, sections,
+no negative zero, the lecture's length, and frames that repeat exactly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import subprocess
+import sys
+from pathlib import Path
+
+import av
+import pytest
+
+from lecture.project import snake_case
+from scenes import LECTURE, THUMBNAIL
+from tests.screen import read_scene, rules
+
+ROOT = Path(__file__).resolve().parents[2]
+ALL = [*LECTURE, THUMBNAIL]
+
+
+def load(name: str) -> type:
+    module = importlib.import_module(f"scenes.{snake_case(name)}")
+    return getattr(module, name)
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_scene_lives_in_its_snake_case_file(name):
+    assert (ROOT / "scenes" / f"{snake_case(name)}.py").is_file()
+    assert load(name).__name__ == name
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_layout_at_every_beat(name):
+    problems = rules.layout_problems(read_scene(load(name)))
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_never_a_negative_zero(name):
+    problems = rules.number_problems(read_scene(load(name)))
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("name", LECTURE)
+def test_every_beat_is_a_named_section_held_long_enough(name):
+    reading = read_scene(load(name))
+    assert len(reading.sections) >= 2, f"{name} has sections {reading.sections}"
+    problems = rules.section_problems(reading)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("name", LECTURE)
+def test_captions_narrate_every_beat_at_a_readable_pace(name):
+    problems = rules.caption_problems(read_scene(load(name)))
+    assert not problems, "\n".join(problems)
+
+
+def test_thumbnail_is_a_still():
+    reading = read_scene(load(THUMBNAIL))
+    assert all(m.is_wait or m.play == 0 for m in reading.moments)
+
+
+def test_lecture_runs_six_to_ten_minutes():
+    durations = {name: read_scene(load(name)).recording.duration for name in LECTURE}
+    total = sum(durations.values())
+    assert 360 <= total <= 600, f"{total:.0f} s in all: {durations}"
+
+
+def _frame_hashes(media: Path, name: str) -> list[str]:
+    cmd = [sys.executable, "-m", "manim", "render", "-ql", "--frame_rate", "5", "--disable_caching",
+           "--media_dir", str(media), "--progress_bar", "none", "-v", "WARNING",
+           f"scenes/{snake_case(name)}.py", name]
+    subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True)
+    (video,) = media.glob(f"videos/**/{name}.mp4")
+    with av.open(str(video)) as container:
+        return [hashlib.sha1(f.to_ndarray().tobytes()).hexdigest() for f in container.decode(video=0)]
+
+
+@pytest.mark.slow
+def test_rendering_twice_gives_the_same_frames(tmp_path):
+    """Determinism: the seed in manim.cfg and no clock or randomness in scenes."""
+    first = _frame_hashes(tmp_path / "a", "SignOfGradient")
+    second = _frame_hashes(tmp_path / "b", "SignOfGradient")
+    assert len(first) > 10 and first == second
