@@ -1,0 +1,286 @@
+"""Fact 5: MSE's steps shrink near the target, MAE's steps never do.
+
+Storyboard: the two losses side by side; a tangent sweeps each curve to show
+the two derivatives (2w, which fades to zero at the target, against +1 / -1,
+with the convention 0 at the corner); then both weights walk with the same
+learning rate, their exact values listed step by step: MSE settles, MAE keeps
+hopping across the target with same-size steps.
+"""
+
+from __future__ import annotations
+
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Arrow,
+    Brace,
+    Create,
+    Dot,
+    FadeIn,
+    FadeOut,
+    Indicate,
+    Line,
+    Scene,
+    SurroundingRectangle,
+    ValueTracker,
+    VGroup,
+    Write,
+    always_redraw,
+)
+
+import lessonlib
+from lessonlib import display, lesson
+
+from scenes import palette
+from scenes.common import get_axes, get_math, get_text, get_title
+
+# Narration pace: words per second a subcaption is given (the ceiling is 2.8).
+WORDS_PER_SECOND = 2.4
+
+# Geometry only (scene units and axis extents), never lesson values.
+AXES_WIDTH = 3.6
+AXES_HEIGHT = 2.3
+X_RANGE = (-2.4, 2.4, 1)
+MSE_Y_RANGE = (0, 5, 1)
+MAE_Y_RANGE = (0, 2.5, 0.5)
+MSE_CURVE = (-2.2, 2.2)  # the w span drawn, so that the bowl stays inside its axes
+MAE_CURVE = (-2.4, 2.4)
+TANGENT_LENGTH = 1.5
+ARROW_DROP = 0.3  # how far below the w axis the step arrows run
+SWEEP_TO = -2  # where the tangent sweep turns round, in w
+
+
+class LossPanel(VGroup):
+    """One loss: its name and formula, its derivative, the curve with a moving weight, its walk."""
+
+    def __init__(self, name: str, formula: str, loss, grad, y_range, curve_range, start):
+        super().__init__()
+        self.loss = loss
+        self.grad = grad
+        self.path = lessonlib.trajectory(start, grad, lesson.COMPARE_LR, lesson.COMPARE_STEPS)
+        self.name = get_text(name, size=palette.BODY_SIZE, color=palette.LOSS)
+        self.formula = get_math(formula, size=palette.BODY_SIZE, color=palette.LOSS)
+        self.heading = VGroup(self.name, self.formula).arrange(RIGHT, buff=0.4)
+
+        self.plot = get_axes(X_RANGE, y_range, AXES_WIDTH, AXES_HEIGHT)
+        self.axes = self.plot[0]
+        self.curve = self.axes.plot(loss, x_range=curve_range, color=palette.LOSS)
+
+        self.w = ValueTracker(float(start))
+        self.dot = always_redraw(lambda: Dot(self.point(float(self.w.get_value())), radius=0.08,
+                                             color=palette.WEIGHT).set_z_index(3))
+        self.tangent = always_redraw(lambda: self.get_tangent(float(self.w.get_value())))
+
+        self.column_head = get_math("w", size=palette.LABEL_SIZE, color=palette.WEIGHT)
+        self.values = VGroup(*(
+            get_math(display.exact(w), size=palette.SMALL_SIZE, color=palette.WEIGHT)
+            for w in self.path
+        )).arrange(DOWN, buff=0.1)
+        self.column = VGroup(self.column_head, self.values).arrange(DOWN, buff=0.2)
+        self.column.next_to(self.plot, RIGHT, buff=0.45).align_to(self.plot, UP)
+        self.add(self.plot, self.curve, self.column)
+
+    def point(self, w):
+        """Where the weight w sits on this loss curve."""
+        return self.axes.c2p(w, self.loss(w))
+
+    def get_tangent(self, w) -> Line:
+        """A fixed-length tangent at w whose slope is lessonlib's derivative there."""
+        here = self.point(w)
+        ahead = self.axes.c2p(w + 1, self.loss(w) + self.grad(w))
+        direction = (ahead - here) / max(1e-9, float(sum((ahead - here) ** 2)) ** 0.5)
+        half = direction * TANGENT_LENGTH / 2
+        return Line(here - half, here + half, color=palette.GRADIENT, stroke_width=4)
+
+    def get_step_arrow(self, k: int) -> Arrow:
+        """An arrow under the w axis from w_k to w_(k+1)."""
+        start = self.axes.c2p(self.path[k], 0) + DOWN * ARROW_DROP
+        end = self.axes.c2p(self.path[k + 1], 0) + DOWN * ARROW_DROP
+        return Arrow(start, end, buff=0, color=palette.STEP, stroke_width=5,
+                     max_tip_length_to_length_ratio=0.45, max_stroke_width_to_length_ratio=40)
+
+
+class MseVsMae(Scene):
+    def construct(self):
+        self.next_section("Two losses")
+        self.show_losses()
+
+        self.next_section("Two slopes")
+        self.show_slopes()
+
+        self.next_section("Two walks")
+        self.show_walks()
+
+        self.next_section("Never settles")
+        self.show_verdicts()
+
+    # -- narration -------------------------------------------------------------------------
+
+    def narrate(self, text: str, *animations, run_time: float = 1.5, hold: float = 1.0):
+        """Play the animations under a subcaption, then hold until it has been read."""
+        duration = max(len(text.split()) / WORDS_PER_SECOND, run_time + hold)
+        self.add_subcaption(text, duration=duration)
+        if animations:
+            self.play(*animations, run_time=run_time)
+            self.wait(duration - run_time)
+        else:
+            self.wait(duration)
+
+    # -- layout ----------------------------------------------------------------------------
+
+    def get_panels(self, title):
+        """Both panels laid out: headings under the title, slopes, plots, value columns."""
+        mse = LossPanel("MSE", "L = w^{2}", lessonlib.mse, lessonlib.mse_grad,
+                        MSE_Y_RANGE, MSE_CURVE, lesson.MSE_START)
+        mae = LossPanel("MAE", "L = |w|", lessonlib.mae, lessonlib.mae_grad,
+                        MAE_Y_RANGE, MAE_CURVE, lesson.MAE_START)
+        mse.slope = self.get_mse_slope()
+        mae.slope = self.get_mae_slope()
+        VGroup(mse, mae).arrange(RIGHT, buff=0.9).set_x(0)
+        for panel in (mse, mae):
+            panel.heading.next_to(title, DOWN, buff=0.4).match_x(panel.plot)
+            panel.slope.next_to(mae.heading, DOWN, buff=0.3).match_x(panel.plot)
+        mse.slope.match_y(mae.slope)
+        for panel in (mse, mae):
+            # The taller slope (MAE's cases) sets where both plots start, so the plots line up.
+            drop = mae.slope.get_bottom()[1] - 0.4 - panel.plot.get_top()[1]
+            VGroup(panel.plot, panel.curve).shift(UP * drop)
+            panel.column.next_to(panel.plot, RIGHT, buff=0.45).align_to(mae.slope, UP)
+        return mse, mae
+
+    def get_mse_slope(self):
+        slope = get_math(r"\frac{dL}{dw}", "=", display.exact(lessonlib.mse_grad(1)), "w",
+                         size=palette.BODY_SIZE)
+        slope[0].set_color(palette.GRADIENT)
+        slope[2].set_color(palette.GRADIENT)
+        slope[3].set_color(palette.WEIGHT)
+        return slope
+
+    def get_mae_slope(self):
+        """dL/dw = +1 for w > 0, -1 for w < 0, and the convention 0 at the corner w = 0."""
+        def case(value, condition):
+            row = get_math(value, r"\quad", condition, size=palette.LABEL_SIZE)
+            row[0].set_color(palette.GRADIENT)
+            return row
+
+        right = case(display.signed(display.exact(lessonlib.mae_grad(1))), r"(w > 0)")
+        left = case(display.exact(lessonlib.mae_grad(-1)), r"(w < 0)")
+        corner = case(display.exact(lessonlib.mae_grad(0)), r"(w = 0)")
+        rows = VGroup(right, left, corner).arrange(DOWN, buff=0.12)
+        for row in rows:  # line the conditions up in one column
+            row[2].align_to(right[2], LEFT)
+            row[0].next_to(row[2], LEFT, buff=0.35)
+        brace = Brace(rows, LEFT, color=palette.TEXT, buff=0.15)
+        lhs = get_math(r"\frac{dL}{dw}", "=", size=palette.BODY_SIZE)
+        lhs[0].set_color(palette.GRADIENT)
+        lhs.next_to(brace, LEFT, buff=0.15)
+        return VGroup(lhs, brace, rows)
+
+    # -- beats -----------------------------------------------------------------------------
+
+    def show_losses(self):
+        title = get_title("MSE against MAE")
+        mse, mae = self.get_panels(title)
+        self.mse, self.mae = mse, mae
+        self.add_subcaption("Two ways to score how far w misses zero.", duration=3)
+        self.play(FadeIn(title), run_time=1.0)
+        self.play(*(Create(p.plot) for p in (mse, mae)), run_time=1.5)
+        self.wait(0.5)
+        self.narrate(
+            "Squared error squares the miss: a smooth bowl.",
+            FadeIn(mse.heading), Create(mse.curve), run_time=1.5,
+        )
+        self.narrate(
+            "Absolute error takes its size: a V with a sharp corner at zero.",
+            FadeIn(mae.heading), Create(mae.curve), run_time=1.5,
+        )
+
+    def show_slopes(self):
+        mse, mae = self.mse, self.mae
+        mse_slope, mae_slope = mse.slope, mae.slope
+        self.narrate(
+            "Their slopes differ. For squared error the slope is two w.",
+            FadeIn(mse_slope), Create(mse.tangent), FadeIn(mse.dot), run_time=1.5,
+        )
+        self.narrate(
+            "For absolute error it is plus one on the right and minus one on the left.",
+            FadeIn(mae_slope[:2]), FadeIn(mae_slope[2][:2]), Create(mae.tangent),
+            FadeIn(mae.dot), run_time=1.5,
+        )
+        self.narrate(
+            "Slide across: the bowl flattens near zero; the V never does.",
+            mse.w.animate.set_value(SWEEP_TO), mae.w.animate.set_value(SWEEP_TO),
+            run_time=3.0, hold=0.5,
+        )
+        corner = mae_slope[2][2]
+        self.narrate(
+            "At the corner there is no slope; like PyTorch, we use zero.",
+            mse.w.animate.set_value(0), mae.w.animate.set_value(0), FadeIn(corner),
+            run_time=1.5, hold=0.5,
+        )
+        self.play(Indicate(corner, color=palette.GRADIENT, scale_factor=1.1), run_time=1.0)
+        self.play(
+            mse.w.animate.set_value(float(mse.path[0])), mae.w.animate.set_value(float(mae.path[0])),
+            run_time=1.5,
+        )
+
+    def show_walks(self):
+        mse, mae = self.mse, self.mae
+        panels = (mse, mae)
+        self.narrate(
+            "Now both walk, with the same learning rate.",
+            *(FadeIn(p.column_head) for p in panels), *(FadeIn(p.values[0]) for p in panels),
+            run_time=1.0,
+        )
+        captions = (
+            "Step one: a long jump against a short step.",
+            "Step two: the bowl's step halves.",
+            "Step three: halved again. The V keeps its stride.",
+        )
+        arrows = VGroup()
+        for k in range(lesson.COMPARE_STEPS):
+            new = VGroup(*(p.get_step_arrow(k) for p in panels))
+            animations = [
+                *(p.w.animate.set_value(float(p.path[k + 1])) for p in panels),
+                *(FadeIn(p.values[k + 1], shift=DOWN * 0.1) for p in panels),
+                FadeOut(arrows), *(Create(a) for a in new),
+            ]
+            if k < len(captions):
+                self.narrate(captions[k], *animations, run_time=1.5)
+            else:
+                if k == len(captions):
+                    self.add_subcaption(
+                        "Keep going: one settles on zero, the other hops across it.",
+                        duration=(lesson.COMPARE_STEPS - k) * 1.0,
+                    )
+                self.play(*animations, run_time=0.7)
+                self.wait(0.3)
+            arrows = new
+        self.arrows = arrows
+
+    def get_verdict(self, panel, first: str, second: str, color: str) -> VGroup:
+        """Two short lines under a plot, below where the step arrows ran."""
+        verdict = VGroup(get_text(first, size=palette.LABEL_SIZE, color=color),
+                         get_text(second, size=palette.LABEL_SIZE, color=color))
+        verdict.arrange(DOWN, buff=0.12)
+        return verdict.next_to(panel.plot, DOWN, buff=ARROW_DROP + 0.35).match_x(panel.plot)
+
+    def show_verdicts(self):
+        mse, mae = self.mse, self.mae
+        settles = self.get_verdict(mse, "steps shrink:", "it settles", palette.GOOD)
+        hops = self.get_verdict(mae, "same-size steps:", "it never settles", palette.BAD)
+        tail = mae.values[-4:]
+        self.narrate(
+            "Squared error slows as it arrives: its slope shrinks with the distance.",
+            FadeOut(self.arrows), FadeIn(settles, shift=UP * 0.1),
+            Create(SurroundingRectangle(mse.values[-4:], color=palette.GOOD, buff=0.08)),
+            run_time=1.5,
+        )
+        self.narrate(
+            "Absolute error's step never shrinks, so it never settles.",
+            FadeIn(hops, shift=UP * 0.1),
+            Create(SurroundingRectangle(tail, color=palette.BAD, buff=0.08)),
+            run_time=1.5, hold=1.5,
+        )
