@@ -11,6 +11,7 @@ from __future__ import annotations
 from manim import (
     DOWN,
     LEFT,
+    PI,
     RIGHT,
     UP,
     Arrow,
@@ -24,7 +25,6 @@ from manim import (
     Scene,
     ShowPassingFlash,
     SurroundingRectangle,
-    TransformFromCopy,
     VGroup,
     Write,
 )
@@ -80,11 +80,6 @@ class ChainRule(Scene):
             self.wait(duration - run_time)
         else:
             self.wait(duration)
-
-    def show_whole(self, formula: VGroup):
-        """Swap the parts that were animated one by one for the formula they make up."""
-        self.remove(*formula.submobjects)
-        self.add(formula)
 
     # -- building blocks -----------------------------------------------------
 
@@ -242,37 +237,36 @@ class ChainRule(Scene):
         symbolic = get_math(r"\frac{\partial L}{\partial W_1}", "=", names[0], r"\cdot", names[1],
                             r"\cdot", names[2], color=palette.GRADIENT)
         symbolic.to_edge(DOWN, buff=1.2)
-        self.add_subcaption(
+        # The three edge labels fly down into their slots; the rest grows in place.
+        # One whole formula at the end, so what is on screen is always a whole formula.
+        source = VGroup(*(part.copy().scale(0) for part in symbolic))
+        for i, factor in enumerate(reversed(self.local_factors)):
+            source.submobjects[2 + 2 * i] = factor[0][0].copy()
+        self.say(
             "The chain rule multiplies the factors along the path from the loss to the weight.",
-            duration=6.0,
-        )
-        self.play(
-            *(TransformFromCopy(factor[0][0], symbolic[2 + 2 * i])
-              for i, factor in enumerate(reversed(self.local_factors))),
-            *(FadeIn(symbolic[i]) for i in (0, 1, 3, 5)),
+            6.0,
+            ReplacementTransform(source, symbolic, path_arc=PI / 3),  # arcs, so they pass
             run_time=2.0,
         )
-        self.show_whole(symbolic)
-        self.wait(4.0)
 
         numbers = [display.fixed(f.dl_da1, PLACES), display.fixed(f.da1_du1, PLACES),
                    display.exact(f.du1_dw1)]
-        product = r"\;\;" + display.fixed(f.product, PLACES)  # room for the box drawn round it
         numeric = get_math(r"\frac{\partial L}{\partial W_1}", "=", numbers[0], r"\cdot", numbers[1],
-                           r"\cdot", numbers[2], r"\approx", product, color=palette.GRADIENT)
-        numeric.move_to(symbolic)
-        self.product = numeric
+                           r"\cdot", numbers[2], color=palette.GRADIENT)
+        approx = get_math(r"\approx", color=palette.GRADIENT)
+        result = get_math(display.fixed(f.product, PLACES), color=palette.GRADIENT)
+        approx.next_to(numeric, RIGHT, buff=0.18).match_y(numeric[1])
+        result.next_to(approx, RIGHT, buff=0.3).align_to(numeric[2], DOWN)
+        VGroup(numeric, approx, result).move_to(symbolic)
+        self.product = VGroup(numeric, approx, result)
+        self.approx = approx
         self.add_subcaption(
             f"Put in the numbers: the gradient for W1 is about {display.fixed(f.product, PLACES)}.",
             duration=5.5,
         )
-        self.play(
-            *(ReplacementTransform(symbolic[i], numeric[i]) for i in range(7)),
-            run_time=1.5,
-        )
-        self.play(Write(numeric[7:]), run_time=1.0)
-        self.show_whole(numeric)
-        self.box = SurroundingRectangle(numeric[8], color=palette.GRADIENT, buff=0.12)
+        self.play(ReplacementTransform(symbolic, numeric), run_time=1.5)
+        self.play(Write(approx), Write(result), run_time=1.0)
+        self.box = SurroundingRectangle(result, color=palette.GRADIENT, buff=0.12)
         self.play(Create(self.box), run_time=0.8)
         self.wait(2.2)
 
@@ -285,5 +279,5 @@ class ChainRule(Scene):
             "the rounded factors shown. That is why we write approximately.",
             9.5,
             FadeIn(note, shift=UP * 0.2),
-            Indicate(self.product[7], color=palette.GRADIENT),
+            Indicate(self.approx, color=palette.GRADIENT),
         )
