@@ -20,6 +20,7 @@ from pathlib import Path
 import av
 
 from . import bitstream, captions, chapters, metadata, spec
+from .errors import PublishError
 
 VIDEO = "video.mp4"
 SRT = "captions.srt"
@@ -74,7 +75,7 @@ class VideoFacts:
     frame_rate: float
     duration: float
     video_bits: int
-    gops: list[int]  # frames per GOP, in decode order
+    gops: list[int]  # frames from each keyframe to the next, in display order
     keyframes_idr: int
     keyframes: int
     leading_pictures: int  # pictures decoded after a keyframe but shown before it
@@ -131,13 +132,15 @@ def measure_video(path: Path) -> VideoFacts:
     duration = float(span * time_base)
     frame_rate = len(packets) / duration if duration > 0 else 0.0
 
-    key_at = [i for i, p in enumerate(packets) if p[3]]
-    gops = [b - a for a, b in zip(key_at, key_at[1:] + [len(packets)])]
+    key_at = [i for i, p in enumerate(packets) if p[3]]  # decode order
     keyframes_idr = sum(1 for i in key_at if packets[i][4][1])
     leading = 0
     for k in key_at:  # a closed GOP shows nothing decoded after its keyframe before it
         leading += sum(1 for p in packets[k + 1:k + 1 + 16] if p[0] < packets[k][0])
-    types = [p[4][0] for p in sorted(packets, key=lambda p: p[0])]
+    shown = sorted(packets, key=lambda p: p[0])  # display order
+    shown_keys = [i for i, p in enumerate(shown) if p[3]]
+    gops = [b - a for a, b in zip(shown_keys, shown_keys[1:] + [len(shown)])]
+    types = [p[4][0] for p in shown]
     max_b_run = max((len(m) for m in re.findall(r"B+", "".join(types))), default=0)
 
     return VideoFacts(
@@ -257,7 +260,10 @@ def caption_rules(folder: Path, duration: float | None) -> list[Rule]:
         try:
             if not path.is_file():
                 raise ValueError("missing")
-            cues = parse(path)
+            try:
+                cues = parse(path)
+            except PublishError as exc:
+                raise ValueError(str(exc)) from None
             bad = [c for c in cues if not (0 <= c.start < c.end)]
             if bad:
                 raise ValueError(f"cue at {bad[0].start:.3f} s ends at {bad[0].end:.3f} s")

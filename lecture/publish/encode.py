@@ -135,6 +135,9 @@ def encode(source: Path, target: Path, fps: float, preset: str = PRESET,
                     yuv = rgb.reformat(format="yuv420p", dst_colorspace="ITU709",
                                        dst_color_range="MPEG")
                     yuv.pts, yuv.time_base = n, frame_time_base
+                    # The decoder tags the source's keyframes as I; x264 would honour
+                    # that and break the fixed GOP. Let the encoder choose.
+                    yuv.pict_type = 0  # AV_PICTURE_TYPE_NONE
                     n += 1
                     out.mux(vout.encode(yuv))
                     if progress and duration and n % 30 == 0:

@@ -87,6 +87,10 @@ def write_video(path: Path, seconds: float, fps: int = FPS, size=(W, H), audio: 
     out = av.open(str(path), "w", format="mp4", options=container_options or {})
     vs = out.add_stream(codec, rate=fps, options=options or {})
     vs.width, vs.height, vs.pix_fmt = w, h, pix_fmt
+    astream = None
+    if audio:
+        rate, layout = audio.get("rate", 44100), audio.get("layout", "mono")
+        astream = out.add_stream(audio.get("codec", "aac"), rate=rate, layout=layout)
     tb = Fraction(1, fps)
     for i, img in enumerate(frames(w, h, n)):
         frame = av.VideoFrame.from_ndarray(img, format="rgb24").reformat(format=pix_fmt)
@@ -94,18 +98,16 @@ def write_video(path: Path, seconds: float, fps: int = FPS, size=(W, H), audio: 
         frame.time_base = tb
         out.mux(vs.encode(frame))
     out.mux(vs.encode(None))
-    if audio:
-        rate, layout = audio.get("rate", 44100), audio.get("layout", "mono")
-        astream = out.add_stream(audio.get("codec", "aac"), rate=rate, layout=layout)
+    if astream is not None:
         samples = int(seconds * rate)
         t = np.arange(samples) / rate
         tone = (0.2 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
         channels = 2 if layout == "stereo" else 1
         step = 1024
         for start in range(0, samples, step):
-            chunk = np.tile(tone[start:start + step], (channels, 1))
+            chunk = np.ascontiguousarray(np.tile(tone[start:start + step], (channels, 1)))
             frame = av.AudioFrame.from_ndarray(chunk, format="fltp", layout=layout)
-            frame.sample_rate, frame.pts = rate, start
+            frame.sample_rate, frame.pts, frame.time_base = rate, start, Fraction(1, rate)
             out.mux(astream.encode(frame))
         out.mux(astream.encode(None))
     out.close()
