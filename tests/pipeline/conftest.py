@@ -1,0 +1,127 @@
+"""A tiny lecture project in a temporary folder, rendered at 160x90 and 5 fps.
+
+Three fixture scenes, a thumbnail and a two-module `lessonlib`, so that every
+test runs the real pipeline (real Manim workers, real PyAV joins) in a second or
+two, without ever touching the repository's media/ folder.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+TINY = "--fps 5 -r 160,90"
+
+FILES = {
+    "manim.cfg": "[CLI]\nmedia_dir = ./media\nseed = 0\nbackground_color = #101418\n",
+    "scenes/__init__.py": 'LECTURE = ("Alpha", "Beta", "Gamma")\nTHUMBNAIL = "Thumb"\n',
+    "lessonlib/__init__.py": "from .one import one\nfrom .two import two\n",
+    "lessonlib/one.py": "def one():\n    return 1\n",
+    "lessonlib/two.py": "from ._base import BASE\n\n\ndef two():\n    return 2 * BASE\n",
+    "lessonlib/_base.py": "BASE = 1\n",
+    "scenes/alpha.py": """
+        from manim import Create, FadeOut, Scene, Square
+
+        from lessonlib import one
+
+
+        class Alpha(Scene):
+            def construct(self):
+                self.next_section("draw")
+                square = Square(side_length=one())
+                self.play(Create(square), run_time=0.4, subcaption="alpha square",
+                          subcaption_duration=0.4)
+                self.next_section("fade")
+                self.play(FadeOut(square), run_time=0.4)
+        """,
+    "scenes/beta.py": """
+        from manim import Circle, Create, Scene
+
+        from lessonlib import two
+
+
+        class Beta(Scene):
+            def construct(self):
+                self.next_section("circle")
+                self.add_subcaption("beta circle", duration=0.2)
+                self.play(Create(Circle(radius=two() / 2)), run_time=0.6)
+        """,
+    "scenes/gamma.py": """
+        from manim import Create, Scene, Triangle
+
+
+        class Gamma(Scene):
+            def construct(self):
+                self.next_section("triangle")
+                self.play(Create(Triangle()), run_time=0.4, subcaption="gamma")
+                self.next_section("hold")
+                self.wait(1)
+        """,
+    "scenes/thumb.py": """
+        from manim import Scene, Square
+
+
+        class Thumb(Scene):
+            def construct(self):
+                self.add(Square())
+        """,
+}
+
+
+def write_project(root: Path) -> Path:
+    for rel, text in FILES.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip())
+    return root
+
+
+def env_for(root: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("LECTURE_MEDIA_DIR", None)
+    env.update(LECTURE_ROOT=str(root), LECTURE_MANIM_ARGS=TINY, COLUMNS="200")
+    return env
+
+
+def lecture(root: Path, *args: str, env: dict[str, str] | None = None,
+            timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run the `lecture` command in a subprocess, as a user would."""
+    return subprocess.run([sys.executable, "-m", "lecture", *args], cwd=root,
+                          env=env or env_for(root), capture_output=True, text=True,
+                          timeout=timeout)
+
+
+@pytest.fixture(scope="session")
+def built_template(tmp_path_factory) -> Path:
+    """A fixture project built once at -q l; tests get copies of it."""
+    root = write_project(tmp_path_factory.mktemp("built") / "proj")
+    done = lecture(root, "build", "-q", "l")
+    assert done.returncode == 0, done.stderr + done.stdout
+    return root
+
+
+@pytest.fixture
+def built(built_template: Path, tmp_path: Path, monkeypatch) -> Path:
+    """A private copy of the built project (file times kept, so its cache stays fresh)."""
+    root = tmp_path / "proj"
+    shutil.copytree(built_template, root, symlinks=True)
+    monkeypatch.setenv("LECTURE_ROOT", str(root))
+    monkeypatch.setenv("LECTURE_MANIM_ARGS", TINY)
+    monkeypatch.delenv("LECTURE_MEDIA_DIR", raising=False)
+    return root
+
+
+@pytest.fixture
+def fresh_project(tmp_path: Path, monkeypatch) -> Path:
+    root = write_project(tmp_path / "proj")
+    monkeypatch.setenv("LECTURE_ROOT", str(root))
+    monkeypatch.setenv("LECTURE_MANIM_ARGS", TINY)
+    monkeypatch.delenv("LECTURE_MEDIA_DIR", raising=False)
+    return root
