@@ -185,8 +185,9 @@ class CrossEntropy(Scene):
         ).arrange(RIGHT, buff=COLUMN_GAP)
         self.header.next_to(self.slope_formula, DOWN, buff=0.55)
         self.header.set_x(self.slope_formula.get_center()[0] + 0.3)
-        rule = Line(LEFT, RIGHT, color=palette.MUTED, stroke_width=2)
-        rule.set_width(self.header.width + 1.2).next_to(self.header, DOWN, buff=0.15)
+        rule = Line(self.header.get_left() + LEFT * 0.6, self.header.get_right() + RIGHT * 0.6,
+                    color=palette.MUTED, stroke_width=2)
+        rule.next_to(self.header, DOWN, buff=0.15)
         self.rows = VGroup()
         self.say(
             "Its slope is minus one over w: always negative, so every gradient step pushes w up, "
