@@ -43,7 +43,7 @@ WORDS_PER_SECOND = 2.4
 # Each panel's parabola, in scene units (geometry only: nothing here is shown as a number).
 PANEL_X_RANGE = (-4, 4, 1)
 PANEL_Y_RANGE = (0, 16, 4)
-PANEL_WIDTH = 2.9
+PANEL_WIDTH = 2.4
 PANEL_HEIGHT = 2.0
 
 # What each learning rate does, in the order of lesson.LEARNING_RATES:
@@ -172,9 +172,9 @@ class LearningRate(Scene):
         title = get_title("The learning rate")
         self.title = title
         rule = self.get_rule().shift(UP * 1.2)
-        self.add_subcaption("Every step of gradient descent uses one rule.", duration=2.5)
+        self.add_subcaption("Every step of gradient descent uses one rule.", duration=3.5)
         self.play(FadeIn(title), Write(rule), run_time=1.5)
-        self.wait(1.0)
+        self.wait(2.0)
 
         rows, cross = self.get_reads(rule)
         self.narrate(
@@ -217,7 +217,7 @@ class LearningRate(Scene):
         panels = VGroup(*(
             Panel(lr, lessonlib.trajectory(lesson.LR_START, lessonlib.mse_grad, lr, lesson.LR_STEPS))
             for lr in lesson.LEARNING_RATES
-        )).arrange(RIGHT, buff=0.35, aligned_edge=UP)
+        )).arrange(RIGHT, buff=0.45, aligned_edge=UP)
         panels.next_to(self.title, DOWN, buff=0.4).set_x(0)
         for panel in panels:
             panel.dot.move_to(panel.point(panel.path[0]))

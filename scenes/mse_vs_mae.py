@@ -258,14 +258,15 @@ class MseVsMae(Scene):
                 self.play(*animations, run_time=0.7)
                 self.wait(0.3)
             arrows = new
+        self.wait(1.0)
         self.arrows = arrows
 
     def get_verdict(self, panel, first: str, second: str, color: str) -> VGroup:
-        """Two short lines under a plot, below where the step arrows ran."""
+        """Two short lines under a plot, where the step arrows ran."""
         verdict = VGroup(get_text(first, size=palette.LABEL_SIZE, color=color),
                          get_text(second, size=palette.LABEL_SIZE, color=color))
         verdict.arrange(DOWN, buff=0.12)
-        return verdict.next_to(panel.plot, DOWN, buff=ARROW_DROP + 0.35).match_x(panel.plot)
+        return verdict.next_to(panel.plot, DOWN, buff=0.3).match_x(panel.plot)
 
     def show_verdicts(self):
         mse, mae = self.mse, self.mae
