@@ -127,6 +127,11 @@ class CrossEntropy(Scene):
                             *self.get_plot_box())
         return Line(*ends, color=color, stroke_width=width)
 
+    def get_drop(self, w: float) -> Line:
+        """A faint line from the weight's point on the curve down to its place on the w axis."""
+        return Line(self.axes.c2p(w, 0), self.axes.c2p(w, lessonlib.cross_entropy(w)),
+                    color=palette.WEIGHT, stroke_width=2, stroke_opacity=0.5)
+
     def get_row(self, w) -> VGroup:
         """One table row: w, its loss, its slope, each centred in its column."""
         cells = VGroup(
@@ -209,15 +214,17 @@ class CrossEntropy(Scene):
                 color=palette.WEIGHT, radius=0.09,
             ))
             self.tangent = always_redraw(lambda: self.get_tangent(self.tracker.get_value()))
+            self.drop = always_redraw(lambda: self.get_drop(self.tracker.get_value()))
             self.add_subcaption(
                 f"At w = {display.exact(w)} the loss is {loss_text} and the tangent is steep: "
                 f"slope {slope_text}. A confident wrong answer gets a big push.",
                 duration=9.0,
             )
-            self.play(FadeIn(self.dot, scale=0.5), Create(self.tangent), run_time=1.5)
+            self.play(FadeIn(self.dot, scale=0.5), FadeIn(self.drop), Create(self.tangent),
+                      run_time=1.5)
         else:
             ghost = self.get_tangent(float(CE_POINTS[index - 1]), color=palette.MUTED, width=2)
-            self.add(ghost, self.tangent, self.dot)
+            self.add(ghost, self.drop, self.tangent, self.dot)
             captions = {
                 1: f"At w = {display.exact(w)} the slope is {slope_text}: a gentler push.",
                 2: f"At w = {display.exact(w)} it is {slope_text}, and the loss is only {loss_text}.",
