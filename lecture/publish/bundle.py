@@ -37,7 +37,7 @@ def _write_text(path: Path, text: str) -> None:
 def video_fingerprint(render: Render, preset: str) -> str:
     st = render.video.stat()
     conf = encode.settings(render.width, render.height, render.frame_rate, preset)
-    key = json.dumps([str(render.video.resolve()), st.st_size, st.st_mtime_ns,
+    key = json.dumps([render.video.name, st.st_size, st.st_mtime_ns,
                       render.frame_rate, conf], sort_keys=True)
     return hashlib.sha256(key.encode()).hexdigest()
 

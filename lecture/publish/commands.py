@@ -102,7 +102,7 @@ def _upload(folder: Path, client_secrets: Path | None, console) -> None:
     with Progress(BarColumn(), DownloadColumn(), TransferSpeedColumn(), console=console,
                   transient=True) as bar:
         task = bar.add_task("upload", total=(folder / "video.mp4").stat().st_size)
-        url = upload.publish(folder, youtube, token,
+        url = upload.publish(folder, youtube, token, chunk_size=upload.CHUNK_SIZE,
                              say=lambda m: bar.console.print(m, highlight=False),
                              progress=lambda done, total: bar.update(task, completed=done, total=total))
     console.print(url, highlight=False)

@@ -91,7 +91,7 @@ def _run_flow(client_secrets: Path) -> Credentials:
 
 
 def get_credentials(client_secrets: Path | None, path: Path | None = None,
-                    run_flow: Callable[[Path], Credentials] = _run_flow,
+                    run_flow: Callable[[Path], Credentials] | None = None,
                     transport=None) -> Credentials:
     """The saved token, refreshed if needed, or a new one from the browser flow."""
     path = path or token_path()
@@ -119,7 +119,7 @@ def get_credentials(client_secrets: Path | None, path: Path | None = None,
                            f"(an OAuth client of type 'Desktop app' from the Google Cloud console)")
     if not client_secrets.is_file():
         raise PublishError(f"no client-secret file at {client_secrets}")
-    creds = run_flow(client_secrets)
+    creds = (run_flow or _run_flow)(client_secrets)
     save_token(creds, path)
     return creds
 
