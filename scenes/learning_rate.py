@@ -38,7 +38,7 @@ from scenes import palette
 from scenes.common import get_axes, get_math, get_text, get_title
 
 # Narration pace: words per second a subcaption is given (the ceiling is 2.8).
-WORDS_PER_SECOND = 2.4
+WORDS_PER_SECOND = 2.6
 
 # Each panel's parabola, in scene units (geometry only: nothing here is shown as a number).
 PANEL_X_RANGE = (-4, 4, 1)
@@ -178,7 +178,7 @@ class LearningRate(Scene):
 
         rows, cross = self.get_reads(rule)
         self.narrate(
-            "Notice what it reads: the slope, d L by d w, and nothing else.",
+            "It reads the slope, d L by d w, and nothing else.",
             FadeIn(rows[0], shift=UP * 0.2), rule[5].animate.scale(1.15), run_time=1.5,
         )
         self.play(rule[5].animate.scale(1 / 1.15), run_time=0.3)
@@ -206,7 +206,7 @@ class LearningRate(Scene):
             FadeOut(rows), FadeOut(cross), FadeIn(derivation, shift=UP * 0.2), run_time=1.5,
         )
         self.narrate(
-            "So each step multiplies w by the same factor, one minus two eta.",
+            "So every step multiplies w by one minus two eta.",
             Write(factored), run_time=1.5, hold=1.5,
         )
         self.rule = rule
@@ -334,7 +334,7 @@ class LearningRate(Scene):
         tiny = get_text("tiny step", size=palette.SMALL_SIZE, color=palette.STEP)
         tiny.next_to(flat_arrow, DOWN, buff=0.15).match_y(big)
         self.narrate(
-            "On the steep part the loss is lower, yet the slope is big, so the step is big.",
+            "Lower down, where the loss is smaller, the slope is steep: a big step.",
             FadeIn(steep_dot), Create(steep_tan), GrowArrow(steep_arrow), FadeIn(big),
             run_time=1.5,
         )
@@ -344,8 +344,7 @@ class LearningRate(Scene):
         ).arrange(DOWN, buff=0.15, aligned_edge=LEFT)
         shelf_label.next_to(note, DOWN, buff=0.6).align_to(note, LEFT)
         self.narrate(
-            "Up on the shelf the loss is high, but the slope is nearly zero, so learning stalls: "
-            "vanishing updates.",
+            "High on the shelf the slope is nearly flat, so learning stalls: vanishing updates.",
             FadeIn(flat_dot), Create(flat_tan), GrowArrow(flat_arrow), FadeIn(tiny),
             FadeIn(shelf_label),
             run_time=1.5, hold=1.5,

@@ -37,7 +37,7 @@ from scenes import palette
 from scenes.common import get_axes, get_math, get_text, get_title
 
 # Narration pace: words per second a subcaption is given (the ceiling is 2.8).
-WORDS_PER_SECOND = 2.4
+WORDS_PER_SECOND = 2.6
 
 # Geometry only (scene units and axis extents), never lesson values.
 AXES_WIDTH = 3.6
