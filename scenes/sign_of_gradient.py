@@ -106,7 +106,7 @@ class SignOfGradient(Scene):
     def show_loss_curve(self):
         self.title = get_title("The sign of the slope picks the direction")
         self.plot = get_axes([-2, 2, 1], [0, 4, 1], x_length=7, y_length=4.8)
-        self.plot.to_edge(LEFT, buff=0.8).set_y(0.1)
+        self.plot.to_edge(LEFT, buff=0.9).set_y(0.1)
         self.axes = self.plot[0]
         self.curve = self.axes.plot(lambda w: lessonlib.mse(w), x_range=[-2, 2],
                                     color=palette.LOSS, stroke_width=5)
@@ -181,7 +181,7 @@ class SignOfGradient(Scene):
         arrow = Arrow(start, start + direction * 1.1, buff=0, color=palette.GRADIENT,
                       stroke_width=6, max_tip_length_to_length_ratio=0.3)
         label = get_text("uphill", size=palette.LABEL_SIZE, color=palette.GRADIENT)
-        label.next_to(arrow, RIGHT if outside[0] > 0 else LEFT, buff=0.15)
+        label.next_to(arrow, DOWN, buff=0.15)
         return VGroup(arrow, label)
 
     def get_weight_marker(self, w: Fraction) -> VGroup:
@@ -295,7 +295,9 @@ class SignOfGradient(Scene):
             TransformFromCopy(self.slope_readout[4], numbers[5]),
             run_time=1.5,
         )
-        self.play(Write(result), GrowArrow(step[0]), FadeIn(step[1]), run_time=1.5)
+        # FadeIn, not Write: writing "-0.50" glyph by glyph would flash a "-0".
+        self.play(FadeIn(result, shift=DOWN * 0.2), GrowArrow(step[0]), FadeIn(step[1]),
+                  run_time=1.5)
         self.wait(1.5)
 
         self.add_subcaption(say_move, duration=4)
