@@ -19,12 +19,16 @@ class Cue:
     text: str
 
 
+def read_srt_text(text: str) -> list[Cue]:
+    """Parse SubRip; srt.SRTParseError on anything that is not."""
+    return [Cue(s.start.total_seconds(), s.end.total_seconds(), s.content) for s in srt.parse(text)]
+
+
 def read_srt(path: Path) -> list[Cue]:
     try:
-        subs = list(srt.parse(path.read_text(encoding="utf-8-sig")))
+        return read_srt_text(path.read_text(encoding="utf-8-sig"))
     except (UnicodeDecodeError, srt.SRTParseError) as exc:
         raise PublishError(f"{path.name} is not valid SubRip ({type(exc).__name__})") from None
-    return [Cue(s.start.total_seconds(), s.end.total_seconds(), s.content) for s in subs]
 
 
 def fit_to_video(cues: list[Cue], duration: float, shift: float = 0.0) -> list[Cue]:
