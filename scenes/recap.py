@@ -204,9 +204,9 @@ class Recap(Scene):
         self.add_subcaption(
             "Each of them feeds the same rule: the new weight is the old weight minus the "
             "learning rate times the slope.",
-            duration=7.5,
+            duration=8.0,
         )
         self.play(self.marker.animate.set_opacity(0), FadeIn(lead), run_time=1.0)
         self.play(Write(rule), run_time=1.5)
         self.play(Create(frame), run_time=1.0)
-        self.wait(4.0)
+        self.wait(4.5)
