@@ -190,9 +190,12 @@ def video_rules(v: VideoFacts, rendered_fps: float | None) -> list[Rule]:
     standard = any(abs(nominal - r) < 0.01 for r in spec.STANDARD_FRAME_RATES)
     as_rendered = rendered_fps is None or abs(nominal - rendered_fps) < 0.01
     rendered = f", rendered at {_fps(rendered_fps)}" if rendered_fps is not None else ", render rate unknown"
-    _rule(rules, "video: frame rate as rendered, constant", constant and standard and as_rendered,
-          f"{_fps(nominal)} fps, {'constant' if constant else 'VARIABLE'}{rendered}",
-          f"constant, the render's rate, one of {', '.join(_fps(r) for r in spec.STANDARD_FRAME_RATES)}")
+    # YouTube lists 24, 25, 30, 48, 50 and 60 as common and accepts others: upload
+    # at the rate the lecture was made at. An uncommon rate is reported, not failed.
+    common = "" if standard else " (uncommon; YouTube accepts it)"
+    _rule(rules, "video: frame rate as rendered, constant", constant and as_rendered,
+          f"{_fps(nominal)} fps{common}, {'constant' if constant else 'VARIABLE'}{rendered}",
+          "constant, at the render's rate")
 
     low, high = spec.recommended_bitrate(v.height, nominal)
     avg = v.video_bits / v.duration if v.duration else 0.0

@@ -135,6 +135,15 @@ def test_frame_rate_must_be_the_rendered_one(tmp_path):
     assert "rendered at 60" in rules["video: frame rate as rendered, constant"].measured
 
 
+def test_an_uncommon_frame_rate_as_rendered_passes(tmp_path):
+    """480p15 (Manim's -q l) is not one of YouTube's common rates, but YouTube takes it."""
+    path = write_video(tmp_path / "v.mp4", 2, fps=15, options=dict(
+        encode.settings(64, 36, 15, "ultrafast")["options"]), container_options=FAST)
+    rules = {r.name: r for r in video_rules(measure_video(path), 15.0)}
+    assert rules["video: frame rate as rendered, constant"].ok
+    assert "uncommon" in rules["video: frame rate as rendered, constant"].measured
+
+
 def test_stereo_48k_aac_audio_passes(tmp_path):
     path = write_video(tmp_path / "v.mp4", 2, options=good_options(), container_options=FAST,
                        audio={"rate": 48000, "layout": "stereo"})
