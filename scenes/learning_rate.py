@@ -13,12 +13,10 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
-    UR,
     Arrow,
     Circumscribe,
     Create,
     Cross,
-    DashedLine,
     Dot,
     FadeIn,
     FadeOut,
@@ -26,7 +24,6 @@ from manim import (
     Line,
     ReplacementTransform,
     Scene,
-    TransformMatchingTex,
     VGroup,
     Write,
 )
@@ -45,6 +42,12 @@ PANEL_X_RANGE = (-4, 4, 1)
 PANEL_Y_RANGE = (0, 16, 4)
 PANEL_WIDTH = 2.4
 PANEL_HEIGHT = 2.0
+
+# The closing shelf: two sample weights and how far a unit of slope moves the step arrow
+# (geometry only; none of these is shown as a number).
+STEEP_W = -1
+FLAT_W = 4.5
+STEP_SCALE = 8
 
 # What each learning rate does, in the order of lesson.LEARNING_RATES:
 # (verdict, how, converges?). The numbers behind the verdicts are on screen.
@@ -289,7 +292,7 @@ class LearningRate(Scene):
         curve = axes.plot(lessonlib.sigmoid, x_range=(-6, 6), color=palette.LOSS)
         return plot, curve
 
-    def show_slope_step(self, axes, w, color):
+    def get_slope_step(self, axes, w):
         """The weight at w, its tangent, and a step arrow whose length follows dL/dw."""
         dot = Dot(axes.c2p(w, lessonlib.sigmoid(w)), radius=0.08, color=palette.WEIGHT)
         dot.set_z_index(2)
@@ -303,7 +306,7 @@ class LearningRate(Scene):
         target = lessonlib.gradient_step(w, slope, STEP_SCALE)
         start = axes.c2p(w, 0) + DOWN * 0.35
         end = axes.c2p(target, 0) + DOWN * 0.35
-        arrow = Arrow(start, end, buff=0, color=color, stroke_width=5,
+        arrow = Arrow(start, end, buff=0, color=palette.STEP, stroke_width=5,
                       max_tip_length_to_length_ratio=0.5, max_stroke_width_to_length_ratio=60)
         return dot, tangent, arrow
 
@@ -315,43 +318,36 @@ class LearningRate(Scene):
             run_time=1.0,
         )
         plot, curve = self.get_shelf()
-        VGroup(plot, curve).to_edge(LEFT, buff=0.9).shift(DOWN * 0.6)
-        axes = plot[0]
-        steep_dot, steep_tan, steep_arrow = self.show_slope_step(axes, STEEP_W, palette.STEP)
-        flat_dot, flat_tan, flat_arrow = self.show_slope_step(axes, FLAT_W, palette.STEP)
-
         rule = self.get_rule(size=palette.BODY_SIZE)
         note = get_text("only the slope sets the step", size=palette.LABEL_SIZE,
                         color=palette.GRADIENT)
-        side = VGroup(rule, note).arrange(DOWN, buff=0.35)
-        side.next_to(plot, RIGHT, buff=0.8).align_to(plot, UP)
-        self.narrate(
-            "Here is a loss with a long, high, flat shelf.",
-            Create(plot), Create(curve), FadeIn(side), run_time=1.5,
-        )
+        shelf_label = VGroup(
+            get_text("high loss, tiny slope:", size=palette.LABEL_SIZE, color=palette.BAD),
+            get_text("vanishing updates", size=palette.LABEL_SIZE, color=palette.BAD),
+        ).arrange(DOWN, buff=0.15, aligned_edge=LEFT)
+        side = VGroup(rule, note, shelf_label).arrange(DOWN, buff=0.45, aligned_edge=LEFT)
+        VGroup(VGroup(plot, curve), side).arrange(RIGHT, buff=0.9).set_x(0).shift(DOWN * 0.3)
+
+        axes = plot[0]
+        steep_dot, steep_tan, steep_arrow = self.get_slope_step(axes, STEEP_W)
+        flat_dot, flat_tan, flat_arrow = self.get_slope_step(axes, FLAT_W)
         big = get_text("big step", size=palette.SMALL_SIZE, color=palette.STEP)
         big.next_to(steep_arrow, DOWN, buff=0.15)
         tiny = get_text("tiny step", size=palette.SMALL_SIZE, color=palette.STEP)
         tiny.next_to(flat_arrow, DOWN, buff=0.15).match_y(big)
+
+        self.narrate(
+            "Here is a loss with a long, high, flat shelf.",
+            Create(plot), Create(curve), FadeIn(rule), FadeIn(note), run_time=1.5,
+        )
         self.narrate(
             "Lower down, where the loss is smaller, the slope is steep: a big step.",
             FadeIn(steep_dot), Create(steep_tan), GrowArrow(steep_arrow), FadeIn(big),
             run_time=1.5,
         )
-        shelf_label = VGroup(
-            get_text("high loss, tiny slope:", size=palette.LABEL_SIZE, color=palette.BAD),
-            get_text("vanishing updates", size=palette.LABEL_SIZE, color=palette.BAD),
-        ).arrange(DOWN, buff=0.15, aligned_edge=LEFT)
-        shelf_label.next_to(note, DOWN, buff=0.6).align_to(note, LEFT)
         self.narrate(
             "High on the shelf the slope is nearly flat, so learning stalls: vanishing updates.",
             FadeIn(flat_dot), Create(flat_tan), GrowArrow(flat_arrow), FadeIn(tiny),
             FadeIn(shelf_label),
             run_time=1.5, hold=1.5,
         )
-
-
-# The shelf's two sample weights and how far a unit of slope moves the arrow (geometry only).
-STEEP_W = -1
-FLAT_W = 4.5
-STEP_SCALE = 8

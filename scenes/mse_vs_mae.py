@@ -26,7 +26,6 @@ from manim import (
     SurroundingRectangle,
     ValueTracker,
     VGroup,
-    Write,
     always_redraw,
 )
 
