@@ -9,12 +9,10 @@ that shrink by a quarter each layer; early layers barely learn.
 from __future__ import annotations
 
 from manim import (
-    DL,
     DOWN,
     LEFT,
     RIGHT,
     UP,
-    UR,
     Arrow,
     Circle,
     Create,
@@ -24,16 +22,17 @@ from manim import (
     FadeOut,
     GrowFromEdge,
     Indicate,
-    MoveAlongPath,
+    Line,
     Rectangle,
     ReplacementTransform,
     Scene,
-    TangentLine,
     TransformFromCopy,
     ValueTracker,
     VGroup,
+    VMobject,
     Write,
     always_redraw,
+    angle_of_vector,
     linear,
 )
 
@@ -53,6 +52,9 @@ BAR_UNIT = 12.0  # scene units of bar length per unit of gradient: 0.25 -> 3.0
 ROW_GAP = 0.32
 # The deepest bound, 1/4^10, is written rounded to this many places.
 APPROX_PLACES = 8
+TANGENT_LENGTH = 1.6
+TANGENT_DX = 1e-4  # x-units: the step over which the tangent direction is measured
+MIN_TRACE = 0.05  # x-units: shortest piece of the derivative worth plotting
 CHAIN_NODES = 4  # sigmoid layers drawn in the backward-pass sketch
 
 
@@ -122,26 +124,51 @@ class VanishingSigmoid(Scene):
         self.deriv_formula = get_math(r"s'(x) = s(x)\,\bigl(1 - s(x)\bigr)", color=palette.GRADIENT)
         self.deriv_formula.next_to(self.sigmoid_formula, DOWN, buff=0.5)
 
-        alpha = ValueTracker(0)
-        tangent = always_redraw(
-            lambda: TangentLine(self.sigmoid_graph, alpha.get_value(), length=1.6, color=palette.GRADIENT)
-        )
-        rider = Dot(self.sigmoid_graph.get_start(), color=palette.GRADIENT)
+        x = ValueTracker(X_RANGE[0])
+        tangent, rider, reader, link, trace = self.get_slope_tracer(x)
         self.add_subcaption(
             "Slide a tangent along the curve and record its slope: that slope is the "
             "derivative, s times one minus s.",
             duration=9.0,
         )
         self.play(FadeIn(tangent), FadeIn(rider), Write(self.deriv_formula), run_time=1.5)
-        self.play(
-            alpha.animate.set_value(1),
-            MoveAlongPath(rider, self.sigmoid_graph),
-            Create(self.deriv_graph),
-            run_time=5.0,
-            rate_func=linear,
-        )
-        self.play(FadeOut(tangent), FadeOut(rider), run_time=0.5)
+        self.add(trace, link, reader)
+        self.play(x.animate.set_value(X_RANGE[1]), run_time=5.0, rate_func=linear)
+        self.remove(trace)
+        self.add(self.deriv_graph)
+        self.play(FadeOut(tangent), FadeOut(rider), FadeOut(reader), FadeOut(link), run_time=0.5)
         self.wait(2.0)
+
+    def get_slope_tracer(self, x: ValueTracker):
+        """A tangent riding the sigmoid at x, and the derivative drawn up to x as its record."""
+        axes, graph = self.axes, self.sigmoid_graph
+
+        def on_curve():
+            return axes.input_to_graph_point(x.get_value(), graph)
+
+        def on_record():
+            return axes.c2p(x.get_value(), lessonlib.sigmoid_prime(x.get_value()))
+
+        def screen_angle():
+            # Axes.angle_of_tangent measures in data units; the screen stretches y differently.
+            ahead = axes.input_to_graph_point(x.get_value() + TANGENT_DX, graph)
+            return angle_of_vector(ahead - on_curve())
+
+        tangent = always_redraw(lambda: Line(LEFT, RIGHT, color=palette.GRADIENT)
+                                .set_length(TANGENT_LENGTH).rotate(screen_angle())
+                                .move_to(on_curve()))
+        rider = always_redraw(lambda: Dot(on_curve(), color=palette.GRADIENT))
+        reader = always_redraw(lambda: Dot(on_record(), color=palette.GRADIENT))
+        link = always_redraw(lambda: DashedLine(on_curve(), on_record(), color=palette.MUTED,
+                                                stroke_width=2))
+
+        def record():
+            if x.get_value() - X_RANGE[0] < MIN_TRACE:
+                return VMobject()
+            return axes.plot(lessonlib.sigmoid_prime, x_range=[X_RANGE[0], x.get_value()],
+                             color=palette.GRADIENT)
+
+        return tangent, rider, reader, link, always_redraw(record)
 
     def show_peak(self):
         peak = lessonlib.sigmoid_prime(0)
