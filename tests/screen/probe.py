@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import srt
 from manim import DecimalNumber, MarkupText, Paragraph, SingleStringMathTex, Text, config
+from manim.mobject.text.tex_mobject import MathTexPart
 from manim.renderer.cairo_renderer import CairoRenderer
 
 from . import glyphs
@@ -93,7 +94,8 @@ def text_family(mob: Any) -> str | None:
     """The font family a text object draws with, or None if it is not text."""
     if isinstance(mob, (Text, MarkupText, Paragraph)):
         return glyphs.TEXT
-    if isinstance(mob, (SingleStringMathTex, DecimalNumber)):
+    # A MathTexPart is a piece of a formula animated on its own (formula[2]).
+    if isinstance(mob, (SingleStringMathTex, MathTexPart, DecimalNumber)):
         return glyphs.TEX
     return None
 

@@ -35,3 +35,10 @@ def test_invisible_glyphs_are_not_read():
     mob = MathTex("7.5")
     mob.set_opacity(0)
     assert read_labels([mob]) == ()
+
+
+def test_a_formula_part_on_its_own_is_read():
+    """ReplacementTransform(formula[1], ...) puts the part itself on screen."""
+    formula = MathTex("w' =", "0.75")
+    (label,) = read_labels([formula[1]])
+    assert label.numbers == ("0.75",)
