@@ -171,7 +171,7 @@ class Recap(Scene):
         self.title = get_title("Recap")
         self.rows = get_rows()
         self.headings, self.cells, rule = self.get_table()
-        self.table_span = Line(self.headings.get_left(), self.headings.get_right()).set_opacity(0)
+        self.table_span = rule  # as wide as the whole table
         self.marker = None
         self.add(self.title)
         self.add_subcaption(
