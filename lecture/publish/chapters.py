@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from . import spec
+from .errors import PublishError
 from .render import SceneEntry
 
 # Names Manim gives sections nobody named: no title to show, so no beat.
@@ -41,6 +42,11 @@ def beats(scenes: tuple[SceneEntry, ...], titles: Mapping[str, str]) -> list[Cha
     `titles` maps a scene name, or "Scene/section", to the title to show;
     otherwise the name is humanised.
     """
+    known = {s.name for s in scenes} | {f"{s.name}/{sec.name}" for s in scenes for sec in s.sections}
+    unknown = sorted(set(titles) - known)
+    if unknown:
+        raise PublishError(f"lecture.toml [chapters] names {unknown[0]!r}, which is not a scene "
+                           f"(or Scene/section) of the render; scenes: {', '.join(s.name for s in scenes)}")
     out: list[Chapter] = []
     for scene in scenes:
         title = titles.get(scene.name) or humanise(scene.name)

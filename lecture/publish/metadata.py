@@ -16,6 +16,7 @@ from .errors import PublishError
 
 METADATA_FILE = "lecture.toml"
 CHAPTERS_PLACEHOLDER = "{chapters}"
+YOUTUBE_KEYS = {"title", "description", "tags", "category", "language", "privacy", "made_for_kids"}
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,12 @@ def load_meta(repo: Path) -> LectureMeta:
     yt = data.get("youtube")
     if not isinstance(yt, dict):
         raise PublishError(f"{METADATA_FILE} needs a [youtube] table")
+    # A misspelt key must not fall back silently to a default (privacy above all).
+    for table, allowed in (("", {"youtube", "chapters"}), ("[youtube] ", YOUTUBE_KEYS)):
+        unknown = sorted(set(data if not table else yt) - allowed)
+        if unknown:
+            raise PublishError(f"{METADATA_FILE}: unknown {table}key {unknown[0]!r} "
+                               f"(known: {', '.join(sorted(allowed))})")
 
     def get(key: str, kind: type, default=None):
         value = yt.get(key, default)

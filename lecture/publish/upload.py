@@ -146,6 +146,8 @@ def explain(err: HttpError, step: str, token: Path) -> PublishError:
     if reason in ("quotaExceeded", "dailyLimitExceeded", "rateLimitExceeded", "userRateLimitExceeded"):
         return PublishError(f"YouTube API quota exceeded ({reason}) during {step}: an upload costs 1600 units "
                             f"of the project's daily 10000; try again after midnight Pacific time")
+    if reason == "youtubeSignupRequired":
+        return PublishError("this Google account has no YouTube channel: create one at youtube.com, then run again")
     if reason == "uploadLimitExceeded":
         return PublishError("this channel has reached YouTube's daily upload limit; try again tomorrow")
     if status == 401 or reason in ("authError", "invalid_grant", "unauthorized"):

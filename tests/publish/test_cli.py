@@ -97,6 +97,10 @@ def test_check_fails_a_broken_bundle_with_exit_1(repo):
     (["publish", "--dry-run"], lambda r: (r / "lecture.toml").write_text("[youtube\n"),
      "lecture.toml is not valid TOML"),
     (["publish", "--dry-run"], lambda r: (r / "lecture.toml").unlink(), "no lecture.toml in"),
+    (["publish", "--dry-run"], lambda r: (r / "lecture.toml").write_text(
+        LECTURE_TOML.replace("privacy =", "privcy =")), "unknown [youtube] key 'privcy'"),
+    (["publish", "--dry-run"], lambda r: (r / "lecture.toml").write_text(
+        LECTURE_TOML.replace("Intro =", "Intr =")), "[chapters] names 'Intr', which is not a scene"),
     (["publish", "--dry-run"], lambda r: (r / "media/lecture/h/lecture.mp4").write_bytes(b"junk"),
      "cannot read the rendered video lecture.mp4"),
     (["publish", "--dry-run"], lambda r: (r / "media/lecture/h/lecture.srt").write_bytes(b"1\nnonsense\n"),
