@@ -32,7 +32,6 @@ from manim import (
     ReplacementTransform,
     Scene,
     SurroundingRectangle,
-    TransformFromCopy,
     ValueTracker,
     VGroup,
     Write,
@@ -139,12 +138,14 @@ class SignOfGradient(Scene):
             get_math(f"w = {num(w_low)}"),
             get_math(f"{DL_DW} = 2w = {num(lessonlib.mse_grad(w_low))}"),
             get_math(f"{LR} = {num(SIGN_LR)}"),
-            get_math(f"w' = w - {LR} \\cdot {DL_DW}"),
-            get_math(f"= {num(w_low)} - {num(SIGN_LR)} \\cdot (-2.00)"),
-            get_math(f"= {num(w_low)}"),
+            self.get_update_rule(),
+            self.get_substitution(w_low),
+            self.get_result(w_low),
         )
         templates.arrange(DOWN, aligned_edge=LEFT, buff=0.32)
         templates[4:].shift(DOWN * 0.25)
+        for line in templates[5:]:  # their "=" under the rule's "="
+            line.shift(RIGHT * (templates[4][1].get_x() - line[0].get_x()))
         templates.to_edge(RIGHT, buff=1.0).set_y(0)
         return templates
 
@@ -239,22 +240,20 @@ class SignOfGradient(Scene):
         rule[6].set_color(palette.GRADIENT)
         return rule
 
-    def get_substitution(self, w: Fraction, rule):
-        """'= w - lr * slope' with the numbers, its '=' under the rule's '='."""
+    def get_substitution(self, w: Fraction):
+        """'= w - lr * slope' with the numbers in, each in its role's colour."""
         line = get_math("=", num(w), "-", num(SIGN_LR), r"\cdot", paren(lessonlib.mse_grad(w)))
         line[1].set_color(palette.WEIGHT)
         line[3].set_color(palette.STEP)
         line[5].set_color(palette.GRADIENT)
-        self.place(line, 5)
-        return line.shift(RIGHT * (rule[1].get_x() - line[0].get_x()))
+        return line
 
-    def get_result(self, w: Fraction, rule):
+    def get_result(self, w: Fraction):
         """'= w'' with the new weight from lessonlib.gradient_step."""
         w_next = lessonlib.gradient_step(w, lessonlib.mse_grad(w), SIGN_LR)
         line = get_math("=", num(w_next))
         line[1].set_color(palette.WEIGHT)
-        self.place(line, 6)
-        return line.shift(RIGHT * (rule[1].get_x() - line[0].get_x()))
+        return line
 
     def get_step_arrow(self, w: Fraction, w_next) -> VGroup:
         """The step from w to w' drawn just under the w axis, labelled 'step'."""
@@ -266,6 +265,17 @@ class SignOfGradient(Scene):
         label.next_to(arrow, DOWN, buff=0.12)
         return VGroup(arrow, label)
 
+    def show_numbers_flying_in(self, numbers):
+        """w, lr and the slope fly from their readouts into the line; the rest fades in.
+
+        One transform onto the whole formula, so that it is one formula on screen
+        (and to the checker) the moment it lands.
+        """
+        sources = [None, self.w_readout[2], None, self.lr_line[2], None, self.slope_readout[4]]
+        start = VGroup(*(part.copy().set_opacity(0) if source is None else source.copy()
+                         for part, source in zip(numbers, sources)))
+        return ReplacementTransform(start, numbers)
+
     def show_step(self, w: Fraction, captions: list[str]):
         w_next = lessonlib.gradient_step(w, lessonlib.mse_grad(w), SIGN_LR)
         say_rule, say_numbers, say_move = captions
@@ -273,8 +283,8 @@ class SignOfGradient(Scene):
         if first_time:
             self.lr_line = self.place(get_math(LR, "=", num(SIGN_LR), color=palette.STEP), 3)
             self.rule = self.place(self.get_update_rule(), 4)
-        numbers = self.get_substitution(w, self.rule)
-        result = self.get_result(w, self.rule)
+        numbers = self.place(self.get_substitution(w), 5)
+        result = self.place(self.get_result(w), 6)
         step = self.get_step_arrow(w, w_next)
 
         if first_time:
@@ -288,13 +298,7 @@ class SignOfGradient(Scene):
             self.wait(2)
 
         self.add_subcaption(say_numbers, duration=4.5)
-        self.play(
-            Write(numbers[0]), Write(numbers[2]), Write(numbers[4]),
-            TransformFromCopy(self.w_readout[2], numbers[1]),
-            TransformFromCopy(self.lr_line[2], numbers[3]),
-            TransformFromCopy(self.slope_readout[4], numbers[5]),
-            run_time=1.5,
-        )
+        self.play(self.show_numbers_flying_in(numbers), run_time=1.5)
         # FadeIn, not Write: writing "-0.50" glyph by glyph would flash a "-0".
         self.play(FadeIn(result, shift=DOWN * 0.2), GrowArrow(step[0]), FadeIn(step[1]),
                   run_time=1.5)
