@@ -91,22 +91,21 @@ class Intro(Scene):
         self.network = VGroup(edges, layers, to_loss, loss)
         self.w_label = w_label
 
-        self.add_subcaption("You have trained a network: numbers flow in, "
-                            "and its last node gives one number, w.", duration=6)
+        self.add_subcaption("You have trained a network; its last node outputs one number, w.",
+                            duration=4.5)
         self.play(FadeIn(self.title), run_time=1)
         self.play(LaggedStart(*(FadeIn(layer, shift=RIGHT * 0.2) for layer in layers),
                               lag_ratio=0.3),
-                  Create(edges), run_time=2.5)
+                  Create(edges), run_time=2)
         self.play(Indicate(output, color=palette.WEIGHT, scale_factor=1.4), FadeIn(w_label),
                   run_time=1.5)
-        self.wait(1)
-        self.add_subcaption("A loss scores that output. Training then nudges every weight.",
-                            duration=4)
+        self.add_subcaption("A loss scores it, and training nudges the weights.", duration=3.5)
         self.play(GrowArrow(to_loss), FadeIn(loss, shift=RIGHT * 0.2), run_time=1.5)
-        self.wait(2.5)
-        self.add_subcaption("But how does the loss tell a weight which way to go?", duration=4)
-        self.play(Write(question), run_time=2)
         self.wait(2)
+        self.add_subcaption("But how does the loss tell a weight which way to go?",
+                            duration=4.5)
+        self.play(Write(question), run_time=2)
+        self.wait(2.5)
         self.question = question
 
     # ----------------------------------------------------------- the setting

@@ -262,7 +262,9 @@ class SignOfGradient(Scene):
         arrow = Arrow(start, end, buff=0, color=palette.STEP, stroke_width=6,
                       max_tip_length_to_length_ratio=0.35)
         label = get_text("step", size=palette.LABEL_SIZE, color=palette.STEP)
-        label.next_to(arrow, DOWN, buff=0.12)
+        # Under the arrow's tail, away from the target's own label.
+        tail_side = RIGHT if arrow.get_start()[0] > arrow.get_end()[0] else LEFT
+        label.next_to(arrow, DOWN, buff=0.12).align_to(arrow, tail_side)
         return VGroup(arrow, label)
 
     def show_numbers_flying_in(self, numbers):
