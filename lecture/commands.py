@@ -123,7 +123,7 @@ def list_cmd() -> None:
     for number, scene, still in entries:
         states = {q: p.state(scene, still) for q, p in pipes.items()}
         if not scene.exists:
-            table.add_row(number, scene.name, f"{scene.rel} [red]missing[/]", "-", "-",
+            table.add_row(number, scene.name, scene.rel, "[red]missing[/]", "-",
                           *("-" for _ in QUALITY_NAMES))
             continue
         latest = max((st.meta for st in states.values() if st.meta),

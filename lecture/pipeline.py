@@ -145,7 +145,7 @@ class Pipeline:
         interrupted or partly failed build keeps every scene that did finish.
         """
         todo = sorted(states, key=self._estimate, reverse=True)
-        runner = _Runner()
+        runner = _Runner(self.project.root, use_zygote=len(todo) > 1)
         results: list[RenderResult] = []
         previous = signal.getsignal(signal.SIGTERM)
         in_main = threading.current_thread() is threading.main_thread()
@@ -167,6 +167,7 @@ class Pipeline:
                     for fut in pending:
                         fut.cancel()
                     raise
+            runner.close()
         finally:
             if in_main:
                 signal.signal(signal.SIGTERM, previous)
@@ -204,12 +205,11 @@ class Pipeline:
         result_file = work / f".result-{st.name}-{self.quality}-{os.getpid()}.json"
         result_file.unlink(missing_ok=True)
         log = project.log_dir / f"{st.name}-{self.quality}.log"
-        cmd = [sys.executable, "-m", "lecture.worker", str(result_file), "--",
-               st.scene.rel, st.name, "-q", self.quality, "--media_dir", str(work),
-               "--progress_bar", "none", "--silent",
-               *(["-s"] if st.still else ["--save_sections"]), *self.extra]
+        args = [st.scene.rel, st.name, "-q", self.quality, "--media_dir", str(work),
+                "--progress_bar", "none", "--silent",
+                *(["-s"] if st.still else ["--save_sections"]), *self.extra]
         started = time.perf_counter()
-        code, rss_kib = runner.run(cmd, cwd=project.root, log=log)
+        code, rss_kib = runner.run(args, result_file, cwd=project.root, log=log)
         seconds = time.perf_counter() - started
         outcome = store.read_json(result_file)
         result_file.unlink(missing_ok=True)
@@ -333,23 +333,42 @@ def _raise_interrupt(signum: int, frame: Any) -> None:
 
 
 class _Runner:
-    """Starts worker processes and stops every live one on interrupt."""
+    """Runs render workers and stops every live one on interrupt.
 
-    def __init__(self) -> None:
+    With more than one scene to render, workers are forked from a pre-warmed
+    server that has imported Manim once (lecture.zygote); otherwise, or with
+    LECTURE_ZYGOTE=0, each worker is a fresh `python -m lecture.worker` process.
+    """
+
+    def __init__(self, root: Path, use_zygote: bool) -> None:
         self._procs: set[subprocess.Popen] = set()
         self._lock = threading.Lock()
         self._stopping = False
+        self._zygote = None
+        if use_zygote and os.environ.get("LECTURE_ZYGOTE", "1") != "0":
+            from .zygote import Zygote
 
-    def run(self, cmd: list[str], cwd: Path, log: Path) -> tuple[int, int]:
-        """Run `cmd`; return its exit code and peak resident memory in KiB."""
+            self._zygote = Zygote(root, self._env())
+
+    @staticmethod
+    def _env() -> dict[str, str]:
         env = dict(os.environ)
         env.setdefault("PYTHONUNBUFFERED", "1")
+        return env
+
+    def run(self, args: list[str], result: Path, cwd: Path, log: Path) -> tuple[int, int]:
+        """Render with manim `args`; return the exit code and peak resident memory in KiB."""
+        if self._stopping:
+            return -signal.SIGTERM, 0
+        if self._zygote is not None:
+            return self._zygote.run(args, str(result), str(log))
+        cmd = [sys.executable, "-m", "lecture.worker", str(result), "--", *args]
         with self._lock:
             if self._stopping:
                 return -signal.SIGTERM, 0
             with open(log, "wb") as out:
                 proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
-                                        stdin=subprocess.DEVNULL, env=env)
+                                        stdin=subprocess.DEVNULL, env=self._env())
             self._procs.add(proc)
         try:
             _, status, usage = os.wait4(proc.pid, 0)
@@ -359,6 +378,10 @@ class _Runner:
                 self._procs.discard(proc)
         return proc.returncode, int(usage.ru_maxrss)
 
+    def close(self) -> None:
+        if self._zygote is not None:
+            self._zygote.close()
+
     def stop(self) -> None:
         with self._lock:
             self._stopping = True
@@ -366,3 +389,5 @@ class _Runner:
         for proc in procs:
             with contextlib.suppress(ProcessLookupError):
                 proc.kill()
+        if self._zygote is not None:
+            self._zygote.kill()
