@@ -15,7 +15,6 @@ from manim import (
     Arrow,
     Circle,
     Create,
-    DashedLine,
     Dot,
     FadeIn,
     FadeOut,

@@ -24,7 +24,6 @@ from manim import (
     Dot,
     FadeIn,
     FadeOut,
-    Flash,
     GrowArrow,
     Indicate,
     LaggedStart,

@@ -42,7 +42,8 @@ def test_the_question_shows_no_numbers(reading):
 
 
 def test_one_weight_one_target(reading):
-    # First the axes, the weight and 'w  one weight'; then the target on the axis and in the legend.
+    # First the axes, the weight and 'w  one weight'; then the target, on the axis and in the
+    # legend.
     reading.expect_steps("One weight, one target", [[], [TARGET, TARGET]])
     reading.expect("One weight, one target", [TARGET, TARGET])
     shown = texts(reading.end_of("One weight, one target"))

@@ -54,7 +54,8 @@ def reading():
 
 
 def test_the_lesson_values_are_the_ones_the_lecture_states():
-    assert [f(W_RIGHT), f(slope(W_RIGHT)), LR, f(stepped(W_RIGHT))] == ["1.50", "3.00", "0.25", "0.75"]
+    right = [f(W_RIGHT), f(slope(W_RIGHT)), LR, f(stepped(W_RIGHT))]
+    assert right == ["1.50", "3.00", "0.25", "0.75"]
     assert [f(W_LEFT), f(slope(W_LEFT)), f(stepped(W_LEFT))] == ["-1.00", "-2.00", "-0.50"]
     assert lessonlib.mse(0) == 0 and lessonlib.mse_grad(0) == 0  # the target really is 0
     assert COEFFICIENT == "2"
