@@ -50,35 +50,6 @@ def _where(exc: BaseException, root: Path) -> dict[str, object]:
     return best
 
 
-def _serialize_tex(tex_dir: Path) -> None:
-    """Let parallel workers share Manim's Tex cache safely.
-
-    Two workers compiling the same formula write the same .tex/.dvi names, and
-    one's clean-up deletes the .dvi the other is converting. Holding an flock on
-    the Tex folder around each compilation (a cache hit takes microseconds) keeps
-    the cache shared and correct.
-    """
-    import fcntl
-
-    from manim.mobject.text import tex_mobject
-
-    original = getattr(tex_mobject, "tex_to_svg_file", None)
-    if original is None:
-        return
-    tex_dir.mkdir(parents=True, exist_ok=True)
-    lock_path = tex_dir / ".lock"
-
-    def locked(*args, **kwargs):
-        with open(lock_path, "a") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX)
-            try:
-                return original(*args, **kwargs)
-            finally:
-                fcntl.flock(fh, fcntl.LOCK_UN)
-
-    tex_mobject.tex_to_svg_file = locked
-
-
 def render(result_path: Path, manim_args: list[str]) -> int:
     root = Path.cwd().resolve()
     sys.path.insert(0, str(root))
@@ -91,7 +62,10 @@ def render(result_path: Path, manim_args: list[str]) -> int:
 
         ctx = render_command.make_context("render", list(manim_args))
         config.digest_args(ClickArgs(ctx.params))
-        _serialize_tex(Path(config.get_dir("tex_dir")))
+        # Parallel workers share one Tex cache: compile each formula under its own lock.
+        from . import texcache
+
+        texcache.install()
         classes = scene_classes_from_file(Path(config.input_file))
         if len(classes) != 1:
             raise RuntimeError(f"expected one scene class, found {len(classes)}")
