@@ -72,11 +72,16 @@ def test_lecture_runs_six_to_ten_minutes():
     assert 360 <= total <= 600, f"{total:.0f} s in all: {durations}"
 
 
+def _render(media: Path, name: str) -> subprocess.Popen:
+    # Small and short (the first dozen animations at 320x180, 5 fps): enough to catch
+    # randomness or clock-dependence, cheap enough for every test run.
+    cmd = [sys.executable, "-m", "manim", "render", "-ql", "--frame_rate", "5", "-r", "320,180",
+           "-n", "0,12", "--disable_caching", "--media_dir", str(media), "--progress_bar", "none",
+           "-v", "WARNING", f"scenes/{snake_case(name)}.py", name]
+    return subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
 def _frame_hashes(media: Path, name: str) -> list[str]:
-    cmd = [sys.executable, "-m", "manim", "render", "-ql", "--frame_rate", "5", "--disable_caching",
-           "--media_dir", str(media), "--progress_bar", "none", "-v", "WARNING",
-           f"scenes/{snake_case(name)}.py", name]
-    subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True)
     (video,) = media.glob(f"videos/**/{name}.mp4")
     with av.open(str(video)) as container:
         return [hashlib.sha1(f.to_ndarray().tobytes()).hexdigest() for f in container.decode(video=0)]
@@ -85,6 +90,9 @@ def _frame_hashes(media: Path, name: str) -> list[str]:
 @pytest.mark.slow
 def test_rendering_twice_gives_the_same_frames(tmp_path):
     """Determinism: the seed in manim.cfg and no clock or randomness in scenes."""
-    first = _frame_hashes(tmp_path / "a", "SignOfGradient")
-    second = _frame_hashes(tmp_path / "b", "SignOfGradient")
+    renders = [(tmp_path / d, _render(tmp_path / d, "SignOfGradient")) for d in "ab"]
+    for _, proc in renders:
+        _, err = proc.communicate()
+        assert proc.returncode == 0, err.decode()[-2000:]
+    first, second = (_frame_hashes(media, "SignOfGradient") for media, _ in renders)
     assert len(first) > 10 and first == second
