@@ -9,7 +9,10 @@ reading.py (text, numbers and assertions) and layout.py (layout rules).
 
 from __future__ import annotations
 
+import fcntl
 import functools
+import os
+import pickle
 import tempfile
 from pathlib import Path
 
@@ -18,6 +21,7 @@ from .reading import Reading, ScreenMismatch
 ROOT = Path(__file__).resolve().parents[2]
 # Compiled LaTeX is a pure function of its source: share Manim's cache across runs.
 TEX_CACHE = ROOT / "media" / "Tex"
+SHARED_DIR: Path | None = None
 
 
 def run_scene(scene_cls: type) -> Reading:
@@ -46,8 +50,25 @@ def run_scene(scene_cls: type) -> Reading:
 
 @functools.cache
 def read_scene(scene_cls: type) -> Reading:
-    """run_scene, once per class per test session."""
-    return run_scene(scene_cls)
+    """run_scene, once per class per test session.
+
+    Under pytest-xdist the workers of one session share their readings through
+    SHARED_DIR (set by tests/conftest.py to a folder of this session's own), so
+    each scene is run once in all; a reading never outlives the session.
+    """
+    if SHARED_DIR is None:
+        return run_scene(scene_cls)
+    SHARED_DIR.mkdir(exist_ok=True)
+    path = SHARED_DIR / f"{scene_cls.__module__}.{scene_cls.__qualname__}.pickle"
+    with open(path.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # the other worker waits rather than runs it again
+        if path.exists():
+            return Reading(pickle.loads(path.read_bytes()))
+        reading = run_scene(scene_cls)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(pickle.dumps(reading.recording))
+        os.replace(tmp, path)
+        return reading
 
 
 __all__ = ["Reading", "ScreenMismatch", "read_scene", "run_scene"]
