@@ -44,7 +44,7 @@ def wait_for(predicate, timeout: float = 30.0) -> None:
 
 
 def workers_of(root: Path) -> list[int]:
-    """Render workers still running for this project."""
+    """Render workers (and the render server) still running for this project."""
     found = []
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
@@ -54,7 +54,7 @@ def workers_of(root: Path) -> list[int]:
             cwd = os.readlink(proc / "cwd")
         except OSError:
             continue
-        if b"lecture.worker" in cmd and cwd == str(root):
+        if (b"lecture.worker" in cmd or b"lecture.zygote" in cmd) and cwd == str(root):
             found.append(int(proc.name))
     return found
 
@@ -67,6 +67,8 @@ def test_killed_build_leaves_previous_lecture_and_next_build_completes(built: Pa
     video = built / "media/lecture/l/lecture.mp4"
     before = video.read_bytes()
     make_alpha_sleepy(built)
+    gamma = built / "scenes/gamma.py"
+    gamma.write_text(gamma.read_text() + "# edited\n")  # two renders: workers fork from the server
     build = start_build(built, ALPHA_SLEEP="30")
     wait_for(lambda: rendering(built))
     build.send_signal(signal.SIGKILL)  # no chance to clean up
@@ -76,7 +78,7 @@ def test_killed_build_leaves_previous_lecture_and_next_build_completes(built: Pa
 
     done = lecture(built, "build", "-q", "l")
     assert done.returncode == 0, done.stderr
-    assert "rendered Alpha" in done.stdout
+    assert "rendered Alpha" in done.stdout and "rendered Gamma" in done.stdout
     assert probe(video).frames == 14
     manifest = json.loads((built / "media/lecture/l/manifest.json").read_text())
     alpha = json.loads((built / "media/lecture/scenes/l/Alpha.json").read_text())
