@@ -192,12 +192,13 @@ def _text_alphabet() -> Alphabet:
 
     refs: list[Reference] = []
     chars = DIGITS + LOWER + UPPER + TEXT_SYMBOLS
-    # One Text holds one glyph per character (no spaces), in order.
-    mob = Text(chars, font=palette.FONT, font_size=REF_SIZE)
-    leaves = _leaves(mob)
-    assert len(leaves) == len(chars), (len(leaves), len(chars))
-    for c, leaf in zip(chars, leaves):
-        _add(refs, {"−": "-"}.get(c, c), leaf, REF_SIZE)
+    # One Text holds one glyph per character (no spaces), in order; regular and bold faces.
+    for weight in ("NORMAL", "BOLD"):
+        mob = Text(chars, font=palette.FONT, font_size=REF_SIZE, weight=weight)
+        leaves = _leaves(mob)
+        assert len(leaves) == len(chars), (len(leaves), len(chars))
+        for c, leaf in zip(chars, leaves):
+            _add(refs, {"−": "-"}.get(c, c), leaf, REF_SIZE)
     return Alphabet(refs)
 
 

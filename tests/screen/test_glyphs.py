@@ -42,3 +42,8 @@ def test_a_formula_part_on_its_own_is_read():
     formula = MathTex("w' =", "0.75")
     (label,) = read_labels([formula[1]])
     assert label.numbers == ("0.75",)
+
+
+def test_bold_text_is_read():
+    (label,) = read_labels([Text("Loss 2024", font=palette.FONT, weight="BOLD")])
+    assert label.text == "Loss 2024" and label.numbers == ("2024",)
