@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -35,10 +36,20 @@ TARGETS = {
 }
 
 
+CPU: dict[str, float] = {}  # label -> CPU seconds (user + sys) of the command and its children
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _run(cmd: list[str], cwd: Path, env: dict[str, str], label: str) -> float:
+    cpu = _children_cpu()
     started = time.perf_counter()
     done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
     took = time.perf_counter() - started
+    CPU[label] = _children_cpu() - cpu
     if done.returncode != 0:
         tail = "\n".join((done.stderr or done.stdout).strip().splitlines()[-15:])
         raise SystemExit(f"bench: {label} failed (exit {done.returncode}):\n{tail}")
@@ -123,8 +134,11 @@ def main(argv: list[str] | None = None) -> None:
         seq[s.name] = _run([manim, "render", "-ql", "--silent", "--media_dir", str(seq_media),
                             s.rel, s.name], root, env, f"manim render {s.name}")
     sequential = sum(seq.values())
+    seq_cpu = sum(CPU[f"manim render {s.name}"] for s in scenes)
+    seq_load = os.getloadavg()[0]
     print("bench: cold `lecture build -q l`...", flush=True)
     cold = _run([*lecture, "build", "-q", "l", *jobs], root, env, "cold build")
+    cold_load = os.getloadavg()[0]
     metas = [json.loads((project.cache_dir("l") / f"{s.name}.json").read_text()) for s in scenes]
 
     # 2. no-op build, median of 5, and proof that it does not import manim.
@@ -192,6 +206,9 @@ def main(argv: list[str] | None = None) -> None:
     for r in rows:
         print("  ".join(str(c).ljust(w) for c, w in zip(r[:5], widths)) + ("  yes" if r[5] else "  NO"))
     print()
+    print(f"CPU seconds (user+sys): sequential manim {seq_cpu:.0f}, cold build {CPU['cold build']:.0f}; "
+          f"1-min load average after each: {seq_load:.1f}, {cold_load:.1f} "
+          f"(other processes share these {cores} cores, so wall-clock ratios move with their load)")
     print("per scene, sequential manim -ql vs lecture worker (s): " + ", ".join(
         f"{m['scene']} {seq[m['scene']]:.1f}/{m['render_seconds']:.1f}" for m in metas))
     print(f"no-op runs (s): {', '.join(f'{t:.2f}' for t in noops)}; -q h renders took {high:.1f} s"

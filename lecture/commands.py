@@ -22,7 +22,10 @@ QUALITY = click.Choice(QUALITY_NAMES, case_sensitive=False)
 def _console():
     from rich.console import Console
 
-    return Console(highlight=False)
+    console = Console(highlight=False)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console = Console(highlight=False, width=120)  # logs and pipes: no 80-column squeeze
+    return console
 
 
 def _default_jobs() -> int:
@@ -119,7 +122,7 @@ def list_cmd() -> None:
                          no_wrap=True)
     entries = [(str(i + 1), s, False) for i, s in enumerate(project.scenes)]
     if project.thumbnail:
-        entries.append(("thumb", project.thumbnail, True))
+        entries.append(("T", project.thumbnail, True))
     for number, scene, still in entries:
         states = {q: p.state(scene, still) for q, p in pipes.items()}
         if not scene.exists:
