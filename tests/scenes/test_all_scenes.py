@@ -61,6 +61,12 @@ def test_captions_narrate_every_beat_at_a_readable_pace(name):
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.parametrize("name", LECTURE)
+def test_numbers_said_are_numbers_shown(name):
+    problems = rules.narration_problems(read_scene(load(name)))
+    assert not problems, "\n".join(problems)
+
+
 def test_thumbnail_is_a_still():
     reading = read_scene(load(THUMBNAIL))
     assert all(m.is_wait or m.play == 0 for m in reading.moments)

@@ -135,3 +135,13 @@ class FlashBeat(Scene):
         self.wait(3)
         self.add(Text("gone"))
         self.wait(0.2)
+
+
+class MisspokenNumber(StepScene):
+    """Wrong: the narration says 0.8 while the screen shows 0.75."""
+
+    def construct(self):
+        self.next_section("After the step")
+        self.add(update_rule(W, GRAD, W_NEXT))
+        self.add_subcaption("So the new weight is 0.8.", duration=3)
+        self.wait(4)

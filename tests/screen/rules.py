@@ -26,6 +26,8 @@ MAX_WORDS_PER_SECOND = 3.0
 MIN_HOLD = 1.0  # seconds the final state of a beat stays on screen
 MIN_SECTION = 3.0  # seconds, the shortest beat
 NEGATIVE_ZERO = re.compile(r"^-0*\.?0*$")
+CAPTION_NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?")
+NEAR = 3.0  # seconds around a caption in which the numbers it says must be drawn
 
 
 def _overlap(a: Label, b: Label) -> bool:
@@ -98,6 +100,19 @@ def caption_problems(reading: Reading) -> list[str]:
     for name, (start, end) in section_spans(reading).items():
         if not any(start - 1e-6 <= s.start.total_seconds() < end for s in rec.subcaptions):
             problems.append(f"{rec.scene}: section {name!r} ({start:.1f}..{end:.1f} s) has no caption")
+    return problems
+
+
+def narration_problems(reading: Reading) -> list[str]:
+    """A number the narration says in digits is drawn on screen while it is said."""
+    problems: list[str] = []
+    for sub in reading.recording.subcaptions:
+        start, end = sub.start.total_seconds() - NEAR, sub.end.total_seconds() + NEAR
+        drawn = {float(n) for m in reading.moments if start <= m.time <= end for n in m.numbers}
+        for said in CAPTION_NUMBER.findall(sub.content):
+            if not any(abs(float(said) - d) < 1e-9 for d in drawn):
+                problems.append(f"{reading.scene}: caption {sub.content!r} says {said}, "
+                                f"which is not on screen then (drawn: {sorted(drawn)})")
     return problems
 
 

@@ -25,6 +25,7 @@ def test_right_scene_passes_every_check():
     assert rules.caption_problems(reading) == []
     assert rules.section_problems(reading) == []
     assert rules.number_problems(reading) == []
+    assert rules.narration_problems(reading) == []
 
 
 def test_reads_the_redrawn_digits_not_what_the_object_claims():
@@ -90,6 +91,7 @@ def test_unknown_section_names_the_closest():
     (fx.RushedCaption, rules.caption_problems, "words/s"),
     (fx.UnnarratedBeat, rules.caption_problems, "section 'Untold'"),
     (fx.FlashBeat, rules.section_problems, "hold it at least"),
+    (fx.MisspokenNumber, rules.narration_problems, "says 0.8, which is not on screen"),
 ])
 def test_each_rule_catches_its_fault(scene, rule, fragment):
     problems = rule(read_scene(scene))
