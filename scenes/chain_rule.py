@@ -34,7 +34,7 @@ from lessonlib import display
 from lessonlib.lesson import CHAIN_W1, CHAIN_X
 
 from scenes import palette
-from scenes.common import get_math, get_text, get_title
+from scenes.common import get_math, get_text, get_title, say
 
 # Geometry only (scene units), never lesson values.
 NODE_RADIUS = 0.5
@@ -71,15 +71,6 @@ class ChainRule(Scene):
         self.show_rounding_note()
 
     # -- narration -----------------------------------------------------------
-
-    def say(self, text: str, duration: float, *animations, run_time: float = 1.5):
-        """Caption ``text`` for ``duration`` seconds while ``animations`` play, then hold."""
-        self.add_subcaption(text, duration=duration)
-        if animations:
-            self.play(*animations, run_time=run_time)
-            self.wait(duration - run_time)
-        else:
-            self.wait(duration)
 
     # -- building blocks -----------------------------------------------------
 
@@ -148,14 +139,14 @@ class ChainRule(Scene):
         graph = self.get_graph()
         self.nodes, self.arrows, self.ops = graph
         self.add(self.title)
-        self.say(
+        say(self,
             "Follow one weight through a tiny network: x times the weight W1 gives u1.",
             5.5,
             FadeIn(self.nodes[0]), GrowArrow(self.arrows[0]), Write(self.ops[0]),
             FadeIn(self.nodes[1]),
             run_time=2.0,
         )
-        self.say(
+        say(self,
             "A sigmoid squashes u1 into a1, and the loss is a1 squared.",
             4.5,
             LaggedStart(
@@ -223,7 +214,7 @@ class ChainRule(Scene):
         self.play(Write(self.local_factors[1][0]), run_time=1.2)
         self.play(FadeIn(self.local_factors[1][1], shift=UP * 0.2), run_time=0.8)
         self.wait(2.5)
-        self.say(
+        say(self,
             f"And u1 grows by x, which is {display.exact(f.du1_dw1)}, for each unit of W1.",
             5.0,
             GrowArrow(self.back_arrows[0]), Write(self.local_factors[0]),
@@ -242,7 +233,7 @@ class ChainRule(Scene):
         source = VGroup(*(part.copy().scale(0) for part in symbolic))
         for i, factor in enumerate(reversed(self.local_factors)):
             source.submobjects[2 + 2 * i] = factor[0][0].copy()
-        self.say(
+        say(self,
             "The chain rule multiplies the factors along the path from the loss to the weight.",
             6.0,
             ReplacementTransform(source, symbolic, path_arc=PI / 3),  # arcs, so they pass
@@ -274,7 +265,7 @@ class ChainRule(Scene):
         note = get_text("exact product, rounded only at the end", size=palette.SMALL_SIZE,
                         color=palette.MUTED)
         note.next_to(self.product, DOWN, buff=0.3)
-        self.say(
+        say(self,
             "That value is the exact product, rounded at the very end, not the product of "
             "the rounded factors shown. That is why we write approximately.",
             9.5,

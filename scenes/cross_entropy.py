@@ -35,7 +35,7 @@ from lessonlib import display
 from lessonlib.lesson import CE_POINTS
 
 from scenes import palette
-from scenes.common import get_axes, get_math, get_text, get_title
+from scenes.common import get_axes, get_math, get_text, get_title, say
 
 # Geometry only (scene units, or plot ranges), never lesson values.
 X_RANGE = (0, 1.2, 0.1)
@@ -103,15 +103,6 @@ class CrossEntropy(Scene):
 
     # -- narration -----------------------------------------------------------
 
-    def say(self, text: str, duration: float, *animations, run_time: float = 1.5):
-        """Caption ``text`` for ``duration`` seconds while ``animations`` play, then hold."""
-        self.add_subcaption(text, duration=duration)
-        if animations:
-            self.play(*animations, run_time=run_time)
-            self.wait(duration - run_time)
-        else:
-            self.wait(duration)
-
     # -- building blocks -----------------------------------------------------
 
     def get_plot_box(self):
@@ -165,7 +156,7 @@ class CrossEntropy(Scene):
         self.loss_formula.move_to(RIGHT * 3.6 + UP * 2.5)
         self.domain.next_to(self.loss_formula, RIGHT, buff=0.5)
         self.add(self.title)
-        self.say(
+        say(self,
             "Cross-entropy scores the probability w that the model gives the true class: "
             "the loss is minus the log of w.",
             7.5,
@@ -173,7 +164,7 @@ class CrossEntropy(Scene):
             FadeIn(self.domain),
             run_time=2.0,
         )
-        self.say(
+        say(self,
             "It is huge near w = 0 and falls all the way to zero at w = 1.",
             6.5,
             Create(self.curve),
@@ -194,7 +185,7 @@ class CrossEntropy(Scene):
                     color=palette.MUTED, stroke_width=2)
         rule.next_to(self.header, DOWN, buff=0.15)
         self.rows = VGroup()
-        self.say(
+        say(self,
             "Its slope is minus one over w: always negative, so every gradient step pushes w up, "
             "towards 1.",
             7.0,
@@ -248,7 +239,7 @@ class CrossEntropy(Scene):
                           stroke_width=2)
         label = get_text("refused", size=palette.SMALL_SIZE, color=palette.BAD)
         label.next_to(band, UP, buff=0.15)
-        self.say(
+        say(self,
             "Outside zero to one, w is not a probability and the loss is undefined: "
             "our library refuses such a w with a clear error.",
             9.0,

@@ -32,10 +32,8 @@ import lessonlib
 from lessonlib import display, lesson
 
 from scenes import palette
-from scenes.common import get_axes, get_math, get_text, get_title
+from scenes.common import get_axes, get_math, get_text, get_title, narrate
 
-# Narration pace: words per second a subcaption is given (the ceiling is 2.8).
-WORDS_PER_SECOND = 2.6
 
 # Each panel's parabola, in scene units (geometry only: nothing here is shown as a number).
 PANEL_X_RANGE = (-4, 4, 1)
@@ -132,16 +130,6 @@ class LearningRate(Scene):
 
     # -- narration -------------------------------------------------------------------------
 
-    def narrate(self, text: str, *animations, run_time: float = 1.5, hold: float = 1.0):
-        """Play the animations under a subcaption, then hold until it has been read."""
-        duration = max(len(text.split()) / WORDS_PER_SECOND, run_time + hold)
-        self.add_subcaption(text, duration=duration)
-        if animations:
-            self.play(*animations, run_time=run_time)
-            self.wait(duration - run_time)
-        else:
-            self.wait(duration)
-
     # -- beats -----------------------------------------------------------------------------
 
     def get_rule(self, size: int = palette.TITLE_SIZE):
@@ -180,12 +168,12 @@ class LearningRate(Scene):
         self.wait(2.0)
 
         rows, cross = self.get_reads(rule)
-        self.narrate(
+        narrate(self,
             "It reads the slope, d L by d w, and nothing else.",
             FadeIn(rows[0], shift=UP * 0.2), rule[5].animate.scale(1.15), run_time=1.5,
         )
         self.play(rule[5].animate.scale(1 / 1.15), run_time=0.3)
-        self.narrate(
+        narrate(self,
             "The loss value L of w never enters the update.",
             FadeIn(rows[1], shift=UP * 0.2), Create(cross), run_time=1.5,
         )
@@ -204,11 +192,11 @@ class LearningRate(Scene):
         derivation = VGroup(mse_label, slope).arrange(RIGHT, buff=0.4)
         derivation.next_to(rule, DOWN, buff=0.8)
         factored.next_to(derivation, DOWN, buff=0.6)
-        self.narrate(
+        narrate(self,
             "For squared error with target zero, the slope is two w.",
             FadeOut(rows), FadeOut(cross), FadeIn(derivation, shift=UP * 0.2), run_time=1.5,
         )
-        self.narrate(
+        narrate(self,
             "So every step multiplies w by one minus two eta.",
             Write(factored), run_time=1.5, hold=1.5,
         )
@@ -236,12 +224,12 @@ class LearningRate(Scene):
             ReplacementTransform(self.factored, corner_rule),
             run_time=1.2,
         )
-        self.narrate(
+        narrate(self,
             "Four learning rates, all starting from the same weight, side by side.",
             FadeIn(frames, lag_ratio=0.15), FadeIn(firsts), *(FadeIn(p.dot) for p in panels),
             run_time=2.0,
         )
-        self.narrate(
+        narrate(self,
             "Under each rate sits its factor: the number every step multiplies w by.",
             *(Circumscribe(p.factor[1], color=palette.STEP, buff=0.08) for p in panels),
             run_time=1.5,
@@ -255,7 +243,7 @@ class LearningRate(Scene):
         )
         for k, caption in enumerate(captions):
             hops = [p.get_hop(k) for p in self.panels]
-            self.narrate(
+            narrate(self,
                 caption,
                 *(Create(h) for h in hops),
                 *(p.dot.animate.move_to(p.point(p.path[k + 1])) for p in self.panels),
@@ -271,13 +259,13 @@ class LearningRate(Scene):
             p.verdict = v
         good = [i for i, v in enumerate(VERDICTS) if v[2]]
         bad = [i for i, v in enumerate(VERDICTS) if not v[2]]
-        self.narrate(
+        narrate(self,
             "Too small a rate crawls. A factor between minus one and one always shrinks w.",
             *(FadeIn(verdicts[i], shift=UP * 0.15) for i in good),
             *(self.panels[i].factor[1].animate.set_color(palette.GOOD) for i in good),
             run_time=1.5,
         )
-        self.narrate(
+        narrate(self,
             "Too large a rate overshoots, and past a factor of minus one every step grows: "
             "exploding updates.",
             *(FadeIn(verdicts[i], shift=UP * 0.15) for i in bad),
@@ -336,16 +324,16 @@ class LearningRate(Scene):
         tiny = get_text("tiny step", size=palette.SMALL_SIZE, color=palette.STEP)
         tiny.next_to(flat_arrow, DOWN, buff=0.15).match_y(big)
 
-        self.narrate(
+        narrate(self,
             "Here is a loss with a long, high, flat shelf.",
             Create(plot), Create(curve), FadeIn(rule), FadeIn(note), run_time=1.5,
         )
-        self.narrate(
+        narrate(self,
             "Lower down, where the loss is smaller, the slope is steep: a big step.",
             FadeIn(steep_dot), Create(steep_tan), GrowArrow(steep_arrow), FadeIn(big),
             run_time=1.5,
         )
-        self.narrate(
+        narrate(self,
             "High on the shelf the slope is nearly flat, so learning stalls: vanishing updates.",
             FadeIn(flat_dot), Create(flat_tan), GrowArrow(flat_arrow), FadeIn(tiny),
             FadeIn(shelf_label),

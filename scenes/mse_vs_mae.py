@@ -33,10 +33,8 @@ import lessonlib
 from lessonlib import display, lesson
 
 from scenes import palette
-from scenes.common import get_axes, get_math, get_text, get_title
+from scenes.common import get_axes, get_math, get_text, get_title, narrate
 
-# Narration pace: words per second a subcaption is given (the ceiling is 2.8).
-WORDS_PER_SECOND = 2.6
 
 # Geometry only (scene units and axis extents), never lesson values.
 AXES_WIDTH = 3.6
@@ -117,16 +115,6 @@ class MseVsMae(Scene):
 
     # -- narration -------------------------------------------------------------------------
 
-    def narrate(self, text: str, *animations, run_time: float = 1.5, hold: float = 1.0):
-        """Play the animations under a subcaption, then hold until it has been read."""
-        duration = max(len(text.split()) / WORDS_PER_SECOND, run_time + hold)
-        self.add_subcaption(text, duration=duration)
-        if animations:
-            self.play(*animations, run_time=run_time)
-            self.wait(duration - run_time)
-        else:
-            self.wait(duration)
-
     # -- layout ----------------------------------------------------------------------------
 
     def get_panels(self, title):
@@ -187,11 +175,11 @@ class MseVsMae(Scene):
         self.play(FadeIn(title), run_time=1.0)
         self.play(*(Create(p.plot) for p in (mse, mae)), run_time=1.5)
         self.wait(0.5)
-        self.narrate(
+        narrate(self,
             "Squared error squares the miss: a smooth bowl.",
             FadeIn(mse.heading), Create(mse.curve), run_time=1.5,
         )
-        self.narrate(
+        narrate(self,
             "Absolute error takes its size: a V with a sharp corner at zero.",
             FadeIn(mae.heading), Create(mae.curve), run_time=1.5,
         )
@@ -199,22 +187,22 @@ class MseVsMae(Scene):
     def show_slopes(self):
         mse, mae = self.mse, self.mae
         mse_slope, mae_slope = mse.slope, mae.slope
-        self.narrate(
+        narrate(self,
             "Their slopes differ. For squared error the slope is two w.",
             FadeIn(mse_slope), Create(mse.tangent), FadeIn(mse.dot), run_time=1.5,
         )
-        self.narrate(
+        narrate(self,
             "For absolute error it is plus one on the right and minus one on the left.",
             FadeIn(mae_slope[:2]), FadeIn(mae_slope[2][:2]), Create(mae.tangent),
             FadeIn(mae.dot), run_time=1.5,
         )
-        self.narrate(
+        narrate(self,
             "Slide across: the bowl flattens near zero; the V never does.",
             mse.w.animate.set_value(SWEEP_TO), mae.w.animate.set_value(SWEEP_TO),
             run_time=3.0, hold=0.5,
         )
         corner = mae_slope[2][2]
-        self.narrate(
+        narrate(self,
             "At the corner there is no slope; like PyTorch, we use zero.",
             mse.w.animate.set_value(0), mae.w.animate.set_value(0), FadeIn(corner),
             run_time=1.5, hold=0.5,
@@ -228,7 +216,7 @@ class MseVsMae(Scene):
     def show_walks(self):
         mse, mae = self.mse, self.mae
         panels = (mse, mae)
-        self.narrate(
+        narrate(self,
             "Now both walk, with the same learning rate.",
             *(FadeIn(p.column_head) for p in panels), *(FadeIn(p.values[0]) for p in panels),
             run_time=1.0,
@@ -247,7 +235,7 @@ class MseVsMae(Scene):
                 FadeOut(arrows), *(Create(a) for a in new),
             ]
             if k < len(captions):
-                self.narrate(captions[k], *animations, run_time=1.5)
+                narrate(self, captions[k], *animations, run_time=1.5)
             else:
                 if k == len(captions):
                     self.add_subcaption(
@@ -272,13 +260,13 @@ class MseVsMae(Scene):
         settles = self.get_verdict(mse, "steps shrink:", "it settles", palette.GOOD)
         hops = self.get_verdict(mae, "same-size steps:", "it never settles", palette.BAD)
         tail = mae.values[-4:]
-        self.narrate(
+        narrate(self,
             "Squared error slows as it arrives: its slope shrinks with the distance.",
             FadeOut(self.arrows), FadeIn(settles, shift=UP * 0.1),
             Create(SurroundingRectangle(mse.values[-4:], color=palette.GOOD, buff=0.08)),
             run_time=1.5,
         )
-        self.narrate(
+        narrate(self,
             "Absolute error's step never shrinks, so it never settles.",
             FadeIn(hops, shift=UP * 0.1),
             Create(SurroundingRectangle(tail, color=palette.BAD, buff=0.08)),

@@ -33,7 +33,7 @@ import lessonlib
 from lessonlib import display
 from lessonlib.lesson import RELU_ACTIVE_PATH, RELU_INACTIVE
 from scenes import palette
-from scenes.common import get_axes, get_math, get_text, get_title
+from scenes.common import get_axes, get_math, get_text, get_title, say
 
 # Geometry only (scene units), never lesson values.
 X_RANGE = (-3, 3, 1)
@@ -75,15 +75,6 @@ class ReluGradient(Scene):
 
     # -- narration -----------------------------------------------------------
 
-    def say(self, text: str, duration: float, *animations, run_time: float = 1.5):
-        """Caption ``text`` for ``duration`` seconds while ``animations`` play, then hold."""
-        self.add_subcaption(text, duration=duration)
-        if animations:
-            self.play(*animations, run_time=run_time)
-            self.wait(duration - run_time)
-        else:
-            self.wait(duration)
-
     # -- beats ---------------------------------------------------------------
 
     def show_relu(self):
@@ -98,7 +89,7 @@ class ReluGradient(Scene):
         formula.next_to(self.relu_panel, DOWN, buff=0.4)
         self.relu_group = VGroup(self.relu_panel, relu_graph, formula)
         self.add(self.title)
-        self.say(
+        say(self,
             "ReLU passes a positive input through unchanged and turns a negative one into zero.",
             5.5,
             Create(self.relu_panel),
@@ -136,7 +127,7 @@ class ReluGradient(Scene):
         self.play(Create(self.slope_panel), run_time=1.0)
         self.play(Create(graph), FadeIn(open_end), Write(self.slope_formula), run_time=2.0)
         self.wait(2.5)
-        self.say(
+        say(self,
             "At zero itself there is a kink; by convention the slope there is zero.",
             5.0,
             FadeIn(kink_dot, scale=0.5),
@@ -263,7 +254,7 @@ class ReluGradient(Scene):
                   FadeIn(relu_row[1][:2]), run_time=1.5)
         self.play(FadeIn(sigmoid_row, shift=UP * 0.2), run_time=1.5)
         self.wait(5.0)
-        self.say(
+        say(self,
             "ReLU either keeps the gradient whole or blocks it completely.",
             4.5,
             Write(verdict),

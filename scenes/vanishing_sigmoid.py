@@ -41,7 +41,7 @@ from lessonlib import display
 from lessonlib.lesson import SIGMOID_DEPTHS
 
 from scenes import palette
-from scenes.common import get_axes, get_math, get_text, get_title
+from scenes.common import get_axes, get_math, get_text, get_title, say
 
 # Geometry only (scene units), never lesson values.
 X_RANGE = (-6, 6, 2)
@@ -88,15 +88,6 @@ class VanishingSigmoid(Scene):
 
     # -- narration -----------------------------------------------------------
 
-    def say(self, text: str, duration: float, *animations, run_time: float = 1.5):
-        """Caption ``text`` for ``duration`` seconds while ``animations`` play, then hold."""
-        self.add_subcaption(text, duration=duration)
-        if animations:
-            self.play(*animations, run_time=run_time)
-            self.wait(duration - run_time)
-        else:
-            self.wait(duration)
-
     # -- beats ---------------------------------------------------------------
 
     def show_sigmoid(self):
@@ -108,7 +99,7 @@ class VanishingSigmoid(Scene):
         self.sigmoid_formula = get_math(r"s(x) = \frac{1}{1 + e^{-x}}")
         self.sigmoid_formula.move_to(RIGHT * 2.9 + UP * 1.9)
         self.add(self.title)
-        self.say(
+        say(self,
             "The sigmoid squashes any input into the range between zero and one.",
             5.0,
             Create(self.axes_group),
@@ -181,7 +172,7 @@ class VanishingSigmoid(Scene):
         self.peak_label = get_math(r"s'(0) = " + display.exact(peak), color=palette.GRADIENT)
         # Above the right end of the ceiling, clear of both curves.
         self.peak_label.next_to(ceiling.get_end(), UP, buff=0.15).align_to(ceiling, RIGHT)
-        self.say(
+        say(self,
             "The slope is steepest at x equals zero, and even there it is only one "
             "quarter. Everywhere else it is smaller.",
             8.0,
@@ -287,7 +278,7 @@ class VanishingSigmoid(Scene):
     def show_conclusion(self):
         verdict = get_text("Early layers barely learn: the vanishing gradient.", color=palette.BAD)
         verdict.to_edge(DOWN, buff=0.55)
-        self.say(
+        say(self,
             "The error signal fades on its way back, so the first layers barely learn. "
             "This is the vanishing gradient problem.",
             7.5,
