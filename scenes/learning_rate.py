@@ -69,7 +69,7 @@ class Panel(VGroup):
         super().__init__()
         self.lr = lr
         self.path = path
-        self.header = get_math(r"\eta = " + display.exact(lr), size=palette.LABEL_SIZE)
+        self.header = get_math(r"\text{lr} = " + display.exact(lr), size=palette.LABEL_SIZE)
         # One step from w = 1 is the factor every step multiplies w by: (1 - 2 lr).
         factor = lessonlib.gradient_step(1, lessonlib.mse_grad(1), lr)
         self.factor = get_math("w' =", display.exact(factor), r"\, w", size=palette.LABEL_SIZE)
@@ -133,12 +133,12 @@ class LearningRate(Scene):
     # -- beats -----------------------------------------------------------------------------
 
     def get_rule(self, size: int = palette.TITLE_SIZE):
-        """The update rule w' = w - eta dL/dw, coloured by role."""
-        rule = get_math("w'", "=", "w", "-", r"\eta", r"\frac{dL}{dw}", size=size)
+        """The update rule w' = w - lr * dL/dw, coloured by role."""
+        rule = get_math("w'", "=", "w", "-", r"\text{lr}", r"\cdot", r"\frac{dL}{dw}", size=size)
         rule[0].set_color(palette.WEIGHT)
         rule[2].set_color(palette.WEIGHT)
         rule[4].set_color(palette.STEP)
-        rule[5].set_color(palette.GRADIENT)
+        rule[6].set_color(palette.GRADIENT)
         return rule
 
     def get_reads(self, rule):
@@ -170,19 +170,19 @@ class LearningRate(Scene):
         rows, cross = self.get_reads(rule)
         narrate(self,
             "It reads the slope, d L by d w, and nothing else.",
-            FadeIn(rows[0], shift=UP * 0.2), rule[5].animate.scale(1.15), run_time=1.5,
+            FadeIn(rows[0], shift=UP * 0.2), rule[6].animate.scale(1.15), run_time=1.5,
         )
-        self.play(rule[5].animate.scale(1 / 1.15), run_time=0.3)
+        self.play(rule[6].animate.scale(1 / 1.15), run_time=0.3)
         narrate(self,
             "The loss value L of w never enters the update.",
             FadeIn(rows[1], shift=UP * 0.2), Create(cross), run_time=1.5,
         )
 
-        # For MSE with target 0 the slope is 2w, so every step multiplies w by (1 - 2 eta).
+        # For MSE with target 0 the slope is 2w, so every step multiplies w by (1 - 2 lr).
         slope = get_math(r"\frac{dL}{dw}", "=", "2", "w", size=palette.BODY_SIZE)
         slope[0].set_color(palette.GRADIENT)
         slope[3].set_color(palette.WEIGHT)
-        factored = get_math("w'", "=", "(", "1", "-", "2", r"\eta", ")", r"\, w",
+        factored = get_math("w'", "=", "(", "1", "-", "2", r"\,\text{lr}", ")", r"\, w",
                             size=palette.TITLE_SIZE)
         for part in (factored[0], factored[8]):
             part.set_color(palette.WEIGHT)
@@ -197,7 +197,7 @@ class LearningRate(Scene):
             FadeOut(rows), FadeOut(cross), FadeIn(derivation, shift=UP * 0.2), run_time=1.5,
         )
         narrate(self,
-            "So every step multiplies w by one minus two eta.",
+            "So every step multiplies w by one minus twice the learning rate.",
             Write(factored), run_time=1.5, hold=1.5,
         )
         self.rule = rule

@@ -13,10 +13,10 @@ from lessonlib import display, lesson
 from scenes.learning_rate import LearningRate
 from tests.screen import read_scene
 
-# The constants inside the formulas dL/dw = 2w and w' = (1 - 2 eta) w.
+# The constants inside the formulas dL/dw = 2w and w' = (1 - 2 lr) w.
 TWO = display.exact(lessonlib.mse_grad(1))  # the 2 of dL/dw = 2w
-ONE = "1"  # the 1 of (1 - 2 eta)
-FACTOR_FORMULA = [ONE, TWO]  # w' = (1 - 2 eta) w, kept in the corner while the panels show
+ONE = "1"  # the 1 of (1 - 2 lr)
+FACTOR_FORMULA = [ONE, TWO]  # w' = (1 - 2 lr) w, kept in the corner while the panels show
 
 
 def path(lr):
@@ -24,7 +24,7 @@ def path(lr):
 
 
 def panel_numbers(lr, shown_steps: int) -> list[str]:
-    """A panel: its rate, its factor (1 - 2 eta) and the weights w_0 .. w_shown_steps."""
+    """A panel: its rate, its factor (1 - 2 lr) and the weights w_0 .. w_shown_steps."""
     factor = lessonlib.gradient_step(1, lessonlib.mse_grad(1), lr)
     weights = path(lr)[: shown_steps + 1]
     return [display.exact(lr), display.exact(factor), *(display.exact(w) for w in weights)]
@@ -60,7 +60,7 @@ def test_the_lesson_values_are_the_ones_the_lecture_states():
 
 
 def test_update_rule(reading):
-    # The rule itself has no number; then dL/dw = 2w; then w' = (1 - 2 eta) w.
+    # The rule itself has no number; then dL/dw = 2w; then w' = (1 - 2 lr) w.
     reading.expect_steps("The update rule", [[], [TWO], [TWO, *FACTOR_FORMULA]])
     reading.expect("The update rule", [TWO, *FACTOR_FORMULA])
 
