@@ -71,7 +71,8 @@ def merge_short(chapters: list[Chapter], duration: float,
     The shortest beat goes first. It joins the neighbour from its own scene
     if there is one (a short closing section belongs to its scene), else the
     shorter neighbour. The merged chapter starts where the earlier one did and
-    takes the title of the longer of the two.
+    takes the title of the longer of the two, except that a scene's opening
+    chapter keeps the scene's title when a short beat of its own is merged in.
     """
     # Beats at the same second or past the end carry nothing: drop them first.
     kept: list[Chapter] = []
@@ -94,8 +95,12 @@ def merge_short(chapters: list[Chapter], duration: float,
         same_scene = [j for j in neighbours if kept[j].scene == kept[i].scene]
         j = min(same_scene or neighbours, key=lambda k: (lengths[k], k))
         a, b = sorted((i, j))
-        longer = kept[b] if lengths[b] > lengths[a] else kept[a]
-        kept[a:b + 1] = [Chapter(kept[a].start, longer.title, longer.scene)]
+        opens_scene = a == 0 or kept[a - 1].scene != kept[a].scene
+        if opens_scene and kept[a].scene == kept[b].scene:
+            keep = kept[a]  # a scene's first chapter keeps the scene's title
+        else:
+            keep = kept[b] if lengths[b] > lengths[a] else kept[a]
+        kept[a:b + 1] = [Chapter(kept[a].start, keep.title, keep.scene)]
     return kept
 
 

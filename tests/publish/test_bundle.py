@@ -48,6 +48,13 @@ def test_short_closing_section_joins_its_own_scene():
     assert [(c.start, c.title) for c in got] == [(0, "A"), (30, "B"), (60, "C")]
 
 
+def test_a_short_opening_beat_keeps_its_scenes_title():
+    """SignOfGradient opens with an 8 s beat: its chapter still says which scene it is."""
+    scenes = (scene("Intro", 0, 30), scene("SignOfGradient", 30, 60, ("slope on the right", 38)))
+    got = chapters.merge_short(chapters.beats(scenes, {}), 90)
+    assert [(c.start, c.title) for c in got] == [(0, "Intro"), (30, "Sign of gradient")]
+
+
 def test_short_first_scene_joins_the_next_and_keeps_start_zero():
     scenes = (scene("Hook", 0, 4), scene("Main", 4, 40), scene("End", 44, 20))
     got = chapters.merge_short(chapters.beats(scenes, {}), 64)
