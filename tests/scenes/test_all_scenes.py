@@ -35,36 +35,37 @@ def test_scene_lives_in_its_snake_case_file(name):
     assert load(name).__name__ == name
 
 
+def keeps(rule, name: str) -> None:
+    """Assert that scene ``name`` keeps ``rule``, listing every place it does not."""
+    problems = rule(read_scene(load(name)))
+    assert not problems, "\n".join(problems)
+
+
 @pytest.mark.parametrize("name", ALL)
 def test_layout_at_every_beat(name):
-    problems = rules.layout_problems(read_scene(load(name)))
-    assert not problems, "\n".join(problems)
+    keeps(rules.layout_problems, name)
 
 
 @pytest.mark.parametrize("name", ALL)
 def test_never_a_negative_zero(name):
-    problems = rules.number_problems(read_scene(load(name)))
-    assert not problems, "\n".join(problems)
+    keeps(rules.number_problems, name)
 
 
 @pytest.mark.parametrize("name", LECTURE)
 def test_every_beat_is_a_named_section_held_long_enough(name):
-    reading = read_scene(load(name))
-    assert len(reading.sections) >= 2, f"{name} has sections {reading.sections}"
-    problems = rules.section_problems(reading)
-    assert not problems, "\n".join(problems)
+    sections = read_scene(load(name)).sections
+    assert len(sections) >= 2, f"{name} has sections {sections}"
+    keeps(rules.section_problems, name)
 
 
 @pytest.mark.parametrize("name", LECTURE)
 def test_captions_narrate_every_beat_at_a_readable_pace(name):
-    problems = rules.caption_problems(read_scene(load(name)))
-    assert not problems, "\n".join(problems)
+    keeps(rules.caption_problems, name)
 
 
 @pytest.mark.parametrize("name", LECTURE)
 def test_numbers_said_are_numbers_shown(name):
-    problems = rules.narration_problems(read_scene(load(name)))
-    assert not problems, "\n".join(problems)
+    keeps(rules.narration_problems, name)
 
 
 def test_thumbnail_is_a_still():
