@@ -72,33 +72,26 @@ def load_render(repo: Path, quality: str) -> Render:
     if not isinstance(data, dict):
         raise PublishError(f"{where} should hold a JSON object")
 
-    def file_in_render(key: str, required: bool = True) -> Path | None:
+    def file_in_render(key: str, base: Path = folder, required: bool = True,
+                       what: str = "") -> Path | None:
+        """The file the manifest names under ``key`` (relative to ``base``), checked to exist."""
         name = data.get(key)
         if name is None and not required:
             return None
         if not isinstance(name, str) or not name:
-            raise PublishError(f"{where}: '{key}' should name a file, got {name!r}")
-        path = folder / name
+            should = "name a file" if required else "be a path or null"
+            raise PublishError(f"{where}: '{key}' should {should}, got {name!r}")
+        path = base / name
         if not path.is_file():
             raise PublishError(
-                f"missing render: {path.relative_to(repo)} (named by {where}) does not exist; "
+                f"missing render: {what}{path.relative_to(repo)} (named by {where}) does not exist; "
                 f"run `lecture build -q {quality}`"
             )
         return path
 
     video = file_in_render("video")
     captions = file_in_render("captions")
-    thumbnail = None
-    thumb_name = data.get("thumbnail")
-    if thumb_name is not None:
-        if not isinstance(thumb_name, str) or not thumb_name:
-            raise PublishError(f"{where}: 'thumbnail' should be a path or null, got {thumb_name!r}")
-        thumbnail = repo / thumb_name
-        if not thumbnail.is_file():
-            raise PublishError(
-                f"missing render: the thumbnail still {thumb_name} (named by {where}) does not exist; "
-                f"run `lecture build -q {quality}`"
-            )
+    thumbnail = file_in_render("thumbnail", base=repo, required=False, what="the thumbnail still ")
 
     scenes = []
     raw_scenes = data.get("scenes")
