@@ -79,34 +79,25 @@ def test_slope_on_the_right(reading):
     reading.expect("Slope on the right", readouts(w))
 
 
-def test_step_to_the_left(reading):
-    w, w_next = W_RIGHT, stepped(W_RIGHT)
+@pytest.mark.parametrize("section, w", [("Step to the left", W_RIGHT),
+                                        ("Step to the right", W_LEFT)])
+def test_step(reading, section, w):
+    w_next = stepped(w)
     before = readouts(w) + [LR]
-    reading.expect_steps("Step to the left", [
+    after = readouts(w_next) + [LR] + update(w) + [f(w_next)]  # w has moved to w'
+    reading.expect_steps(section, [
         before,
         before + update(w),
         before + update(w) + [f(w_next)],
-        readouts(w_next) + [LR] + update(w) + [f(w_next)],  # w has moved to w'
+        after,
     ])
-    reading.expect("Step to the left", readouts(w_next) + [LR] + update(w) + [f(w_next)])
+    reading.expect(section, after)
 
 
 def test_slope_on_the_left(reading):
     w_from, w = stepped(W_RIGHT), W_LEFT
     reading.expect_steps("Slope on the left", [readouts(w_from) + [LR], readouts(w) + [LR]])
     reading.expect("Slope on the left", readouts(w) + [LR])
-
-
-def test_step_to_the_right(reading):
-    w, w_next = W_LEFT, stepped(W_LEFT)
-    before = readouts(w) + [LR]
-    reading.expect_steps("Step to the right", [
-        before,
-        before + update(w),
-        before + update(w) + [f(w_next)],
-        readouts(w_next) + [LR] + update(w) + [f(w_next)],
-    ])
-    reading.expect("Step to the right", readouts(w_next) + [LR] + update(w) + [f(w_next)])
 
 
 def test_one_rule_for_both(reading):
