@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
 from . import store

@@ -82,7 +82,7 @@ def publish_cmd(quality: str, dry_run: bool, privacy: str | None, client_secrets
         ok = _run_check(folder, console)
         if dry_run:
             if not ok:
-                raise _fail(f"the bundle fails the check (above); fix it before publishing")
+                raise _fail("the bundle fails the check (above); fix it before publishing")
             return
         if not ok:
             raise _fail("refusing to publish: the bundle fails the check (above)")

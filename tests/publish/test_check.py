@@ -7,7 +7,6 @@ exact set of rules that fail, so a check that fails too much is caught too.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import av

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 import srt
-from manim import DecimalNumber, MarkupText, Paragraph, SingleStringMathTex, Text, config
+from manim import DecimalNumber, MarkupText, Paragraph, SingleStringMathTex, Text
 from manim.mobject.text.tex_mobject import MathTexPart
 from manim.renderer.cairo_renderer import CairoRenderer
 
@@ -208,4 +208,4 @@ def record(scene_cls: type) -> Recording:
     return recording
 
 
-__all__ = ["Label", "Moment", "Recording", "record", "read_labels", "config"]
+__all__ = ["Label", "Moment", "Recording", "record", "read_labels"]

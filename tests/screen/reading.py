@@ -20,8 +20,8 @@ import numpy as np
 from .glyphs import Glyph
 from .probe import Label, Moment, Recording
 
-OPERAND = set("0123456789)]|!'") | {c for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"} \
-    | set("σηαθℓ∂∇∞%}")
+# What a binary minus can follow: digits, letters, closing brackets and the like.
+OPERAND = set("0123456789)]|!'σηαθℓ∂∇∞%}abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 NUMBER_CHARS = set("0123456789.")
 DOTS = {".", "·"}
 
