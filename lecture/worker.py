@@ -62,10 +62,10 @@ def render(result_path: Path, manim_args: list[str]) -> int:
 
         ctx = render_command.make_context("render", list(manim_args))
         config.digest_args(ClickArgs(ctx.params))
-        # Parallel workers share one Tex cache: compile each formula under its own lock.
-        from . import texcache
+        # Parallel workers share Manim's Tex and Text caches: make them safe to share.
+        from . import shared_cache
 
-        texcache.install()
+        shared_cache.install()
         classes = scene_classes_from_file(Path(config.input_file))
         if len(classes) != 1:
             raise RuntimeError(f"expected one scene class, found {len(classes)}")

@@ -28,11 +28,11 @@ def run_scene(scene_cls: type) -> Reading:
     """Run ``scene_cls`` in-process with a throw-away media folder and restored config."""
     from manim import tempconfig
 
-    from lecture import texcache
+    from lecture import shared_cache
 
     from .probe import record
 
-    texcache.install()  # tests may run beside renders (or each other) on one cache
+    shared_cache.install()  # tests may run beside renders (or each other) on one cache
 
     TEX_CACHE.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="screen-") as media, tempconfig({
