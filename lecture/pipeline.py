@@ -28,7 +28,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from . import store
+from . import delivery, store
 from .deps import DependencyGraph, scene_key
 from .project import Project, Scene
 
@@ -84,6 +84,7 @@ class Pipeline:
         self.graph = graph or DependencyGraph(project.root)
         self.manim_version = manim_version()
         self.extra = extra_manim_args()
+        self.encoding = delivery.cache_token(quality)  # how scene videos are encoded
 
     # -- paths ----------------------------------------------------------------------------
 
@@ -102,7 +103,8 @@ class Pipeline:
             st.status, st.reason = MISSING, f"{scene.rel} does not exist"
             return st
         st.key, st.inputs = scene_key(self.graph, scene.path, self.project.cfg, self.quality,
-                                      self.manim_version, " ".join(self.extra) + (" still" if still else ""))
+                                      self.manim_version, " ".join(self.extra) +
+                                      (" still" if still else f" {self.encoding}"))
         st.meta = store.read_json(self.meta_path(scene.name))
         if st.meta is None:
             st.status, st.reason = NEW, "not rendered yet"

@@ -62,6 +62,9 @@ def render(result_path: Path, manim_args: list[str]) -> int:
 
         ctx = render_command.make_context("render", list(manim_args))
         config.digest_args(ClickArgs(ctx.params))
+        from . import delivery  # scene videos in the encoding YouTube receives
+
+        delivery.configure(config)
         # Parallel workers share Manim's Tex and Text caches: make them safe to share.
         from . import shared_cache
 
@@ -70,7 +73,7 @@ def render(result_path: Path, manim_args: list[str]) -> int:
         if len(classes) != 1:
             raise RuntimeError(f"expected one scene class, found {len(classes)}")
         with tempconfig({}):
-            scene = classes[0]()
+            scene = classes[0](**delivery.scene_arguments(config))
             Manager(scene)
             scene.render()
             plan = scene.renderer.file_writer.output_plan

@@ -2,10 +2,11 @@
 
 PyAV demuxes; this module reads the bytes PyAV hands over: the MP4's top-level
 boxes (is `moov` before `mdat`?), the sequence parameter set inside `avcC`
-(profile, progressive-only, the VUI's colour description) and the first slice
-header of each access unit (IDR or not, and its I/P/B type). Reading slice
-headers gives the same picture types a decoder reports, without decoding an
-hour of 1080p60 to learn them.
+(profile, progressive-only, the VUI's colour description) and the NAL units of
+each access unit: the first slice header (IDR or not, and its I/P/B type),
+filler data, and the settings message x264 writes into the stream. Reading
+slice headers gives the same picture types a decoder reports, without decoding
+an hour of 1080p60 to learn them.
 """
 
 from __future__ import annotations
@@ -222,12 +223,74 @@ def nal_units(data: bytes, length_size: int):
         pos += n
 
 
-def picture_info(data: bytes, length_size: int) -> tuple[str, bool]:
-    """(slice type letter, is IDR) of the first slice of an access unit."""
+NAL_SLICE, NAL_IDR, NAL_SEI, NAL_FILLER = 1, 5, 6, 12
+SEI_USER_DATA_UNREGISTERED = 5
+# x264 identifies the settings message it writes at the start of every encode by this UUID.
+X264_UUID = bytes.fromhex("dc45e9bde6d948b7962cd820d923eeef")
+
+
+@dataclass(frozen=True)
+class AccessUnit:
+    slice_type: str  # of the first slice: P, B, I, p (SP) or i (SI)
+    idr: bool
+    filler_bytes: int  # in filler-data NAL units
+    x264_settings: tuple[str, ...]  # the text of x264's settings messages, if any
+
+
+def sei_payloads(nal: bytes):
+    """(payloadType, payload) of every message in an SEI NAL unit (header byte included)."""
+    data = unescape_rbsp(nal[1:])
+    pos = 0
+    while pos < len(data) and data[pos] != 0x80:  # 0x80: the RBSP trailing bits
+        values = []
+        for _ in range(2):  # payloadType, then payloadSize: runs of 255 plus a last byte
+            value = 0
+            while pos < len(data) and data[pos] == 0xFF:
+                value += 255
+                pos += 1
+            if pos >= len(data):
+                raise BitstreamError("SEI message runs past its NAL unit")
+            value += data[pos]
+            pos += 1
+            values.append(value)
+        kind, size = values
+        if pos + size > len(data):
+            raise BitstreamError("SEI payload runs past its NAL unit")
+        yield kind, data[pos:pos + size]
+        pos += size
+
+
+def scan_access_unit(data: bytes, length_size: int) -> AccessUnit:
+    """What one access unit holds: its picture type, filler, and x264's settings message."""
+    first = None
+    filler = 0
+    texts = []
     for nal in nal_units(data, length_size):
         kind = nal[0] & 0x1F
-        if kind in (1, 5):
+        if kind in (NAL_SLICE, NAL_IDR) and first is None:
             r = BitReader(unescape_rbsp(nal[1:8]))
             r.ue()  # first_mb_in_slice
-            return SLICE_TYPES[r.ue() % 5], kind == 5
-    raise BitstreamError("an access unit has no coded slice")
+            first = (SLICE_TYPES[r.ue() % 5], kind == NAL_IDR)
+        elif kind == NAL_FILLER:
+            filler += len(nal)
+        elif kind == NAL_SEI:
+            for payload_type, payload in sei_payloads(nal):
+                if payload_type == SEI_USER_DATA_UNREGISTERED and payload[:16] == X264_UUID:
+                    texts.append(payload[16:].split(b"\0", 1)[0].decode("latin-1"))
+    if first is None:
+        raise BitstreamError("an access unit has no coded slice")
+    return AccessUnit(first[0], first[1], filler, tuple(texts))
+
+
+def picture_info(data: bytes, length_size: int) -> tuple[str, bool]:
+    """(slice type letter, is IDR) of the first slice of an access unit."""
+    unit = scan_access_unit(data, length_size)
+    return unit.slice_type, unit.idr
+
+
+def x264_options(text: str) -> dict[str, str]:
+    """The `key=value` settings of x264's message ("x264 - core 164 ... - options: cabac=1 ...")."""
+    _, found, options = text.partition("options:")
+    if not found:
+        return {}
+    return dict(item.split("=", 1) for item in options.split() if "=" in item)

@@ -1,15 +1,16 @@
 """Build media/lecture/<q>/youtube/ from a render and lecture.toml.
 
-    video.mp4      re-encoded to YouTube's recommended settings (encode.py)
+    video.mp4      the rendered lecture, copied stream by stream with the index first (remux.py)
     captions.srt   the render's captions, timed to video.mp4
     captions.vtt   the same cues as WebVTT
     thumbnail.jpg  the Thumbnail scene's still, 1280x720, under 2 MB
     metadata.json  what videos.insert sends; the description lists the chapters
-    bundle.json    how it was built: the render it came from, the encoder settings
+    bundle.json    how it was built: the render it came from, the streams copied
 
-Re-encoding is the slow part, so video.mp4 is reused while the rendered
-video, its frame rate and the encoder settings are unchanged. Everything else
-is rewritten every time (it takes milliseconds). The render is only read.
+The scenes were already encoded for YouTube when they were rendered
+(lecture.delivery), so video.mp4 takes seconds; it is still reused while the
+rendered video is unchanged. Everything else is rewritten every time (it takes
+milliseconds). The render is only read.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from . import captions, chapters, encode, metadata, thumbnail
+from . import captions, chapters, metadata, remux, thumbnail
 from .check import BUNDLE_RECORD, METADATA, SRT, VIDEO, VTT, measure_video
 from .errors import PublishError
 from .render import Render, load_render
@@ -34,15 +35,14 @@ def _write_text(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def video_fingerprint(render: Render, preset: str) -> str:
+def video_fingerprint(render: Render) -> str:
     st = render.video.stat()
-    conf = encode.settings(render.width, render.height, render.frame_rate, preset)
-    key = json.dumps([render.video.name, st.st_size, st.st_mtime_ns,
-                      render.frame_rate, conf], sort_keys=True)
+    key = json.dumps([render.video.name, st.st_size, st.st_mtime_ns, render.frame_rate,
+                      f"remux {remux.VERSION}"], sort_keys=True)
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def build_bundle(repo: Path, quality: str, privacy: str | None = None, preset: str = encode.PRESET,
+def build_bundle(repo: Path, quality: str, privacy: str | None = None,
                  force: bool = False, progress: Callable[[float], None] | None = None,
                  log: Callable[[str], None] = lambda _: None) -> Path:
     """Build (or refresh) the bundle for the render at `quality`; return its folder."""
@@ -61,24 +61,24 @@ def build_bundle(repo: Path, quality: str, privacy: str | None = None, preset: s
         record = json.loads(record_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         record = {}
-    fingerprint = video_fingerprint(render, preset)
+    fingerprint = video_fingerprint(render)
     video = folder / VIDEO
     if not force and video.is_file() and record.get("video_fingerprint") == fingerprint:
-        shift = float(record.get("caption_shift", 0.0))
-        log(f"video.mp4 is up to date with {render.video.name}; not re-encoding")
+        streams = record.get("streams", [])
+        log(f"video.mp4 is up to date with {render.video.name}; not copying it again")
     else:
-        log(f"encoding video.mp4 from {render.video.name} ({render.width}x{render.height} "
-            f"at {render.frame_rate:g} fps, preset {preset})")
+        log(f"copying {render.video.name} into video.mp4 ({render.width}x{render.height} "
+            f"at {render.frame_rate:g} fps; no re-encode)")
         # A stale record must not vouch for a half-written video.
         record_path.unlink(missing_ok=True)
-        shift = -encode.encode(render.video, video, render.frame_rate, preset, progress)
+        streams = remux.remux(render.video, video, progress)
 
     try:
         duration = measure_video(video).duration
     except Exception as exc:  # noqa: BLE001 - any unreadable video is the same one-line error
         raise PublishError(f"cannot read back {VIDEO}: {exc}") from None
 
-    cues = captions.fit_to_video(captions.read_srt(render.captions), duration, shift)
+    cues = captions.fit_to_video(captions.read_srt(render.captions), duration)
     _write_text(folder / SRT, captions.to_srt(cues))
     _write_text(folder / VTT, captions.to_vtt(cues))
 
@@ -96,8 +96,7 @@ def build_bundle(repo: Path, quality: str, privacy: str | None = None, preset: s
                      "width": render.width, "height": render.height,
                      "frame_rate": render.frame_rate, "duration": render.duration},
         "video_fingerprint": fingerprint,
-        "caption_shift": shift,
-        "encoder": encode.settings(render.width, render.height, render.frame_rate, preset),
+        "streams": streams,
         "chapters": [{"start": c.start, "title": c.title, "scene": c.scene} for c in chapter_list],
     }, indent=2) + "\n")
     return folder

@@ -54,12 +54,9 @@ def check_cmd(path: Path | None, quality: str) -> None:
               help="Override lecture.toml's privacy (private unless you ask).")
 @click.option("--client-secrets", type=click.Path(path_type=Path), envvar="LECTURE_CLIENT_SECRETS",
               help="OAuth client file (Desktop app) from the Google Cloud console [env: LECTURE_CLIENT_SECRETS].")
-@click.option("--preset", default="medium", show_default=True,
-              type=click.Choice(("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower")),
-              help="x264 preset for the re-encode.")
-@click.option("--force", is_flag=True, help="Re-encode video.mp4 even if it is up to date.")
+@click.option("--force", is_flag=True, help="Copy the lecture into video.mp4 even if it is up to date.")
 def publish_cmd(quality: str, dry_run: bool, privacy: str | None, client_secrets: Path | None,
-                preset: str, force: bool) -> None:
+                force: bool) -> None:
     """Publish the lecture to YouTube (with --dry-run: only build and check the bundle).
 
     Builds media/lecture/<quality>/youtube/ from the render and lecture.toml,
@@ -74,8 +71,8 @@ def publish_cmd(quality: str, dry_run: bool, privacy: str | None, client_secrets
     try:
         with Progress(TextColumn("{task.description}"), BarColumn(), TimeRemainingColumn(),
                       console=console, transient=True) as bar:
-            task = bar.add_task("encoding", total=1.0)
-            folder = build_bundle(repo, quality, privacy=privacy, preset=preset, force=force,
+            task = bar.add_task("copying", total=1.0)
+            folder = build_bundle(repo, quality, privacy=privacy, force=force,
                                   progress=lambda f: bar.update(task, completed=f),
                                   log=lambda m: bar.console.print(m, highlight=False))
         console.print(f"bundle: {folder.relative_to(repo)}")
@@ -86,12 +83,12 @@ def publish_cmd(quality: str, dry_run: bool, privacy: str | None, client_secrets
             return
         if not ok:
             raise _fail("refusing to publish: the bundle fails the check (above)")
-        _upload(folder, client_secrets, console)
+        _upload(folder, client_secrets, console, sessions=repo / "media" / "uploads")
     except PublishError as exc:
         raise _fail(str(exc)) from None
 
 
-def _upload(folder: Path, client_secrets: Path | None, console) -> None:
+def _upload(folder: Path, client_secrets: Path | None, console, sessions: Path) -> None:
     from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
 
     from . import upload
@@ -102,7 +99,7 @@ def _upload(folder: Path, client_secrets: Path | None, console) -> None:
     with Progress(BarColumn(), DownloadColumn(), TransferSpeedColumn(), console=console,
                   transient=True) as bar:
         task = bar.add_task("upload", total=(folder / "video.mp4").stat().st_size)
-        url = upload.publish(folder, youtube, token, chunk_size=upload.CHUNK_SIZE,
+        url = upload.publish(folder, youtube, token, chunk_size=upload.CHUNK_SIZE, sessions=sessions,
                              say=lambda m: bar.console.print(m, highlight=False),
                              progress=lambda done, total: bar.update(task, completed=done, total=total))
     console.print(url, highlight=False)

@@ -22,10 +22,12 @@ BITRATES_MBPS = (
     (480, (2.5, 2.5), (4, 4)),
     (0, (1, 1), (1.5, 1.5)),  # 360p and below
 )
-# A measured average within this factor of the recommendation passes. The
-# encoder's rate buffer fills over the first second, so short videos run a
-# little under; a full lecture lands within a percent or two.
+# These bitrates are what YouTube suggests for camera footage. The lecture's
+# own encoder is judged by its quality setting instead (x264 CRF, see
+# lecture.delivery); a stream from another encoder, which says nothing about
+# its settings, passes with an average within this factor of the recommendation.
 BITRATE_TOLERANCE = 0.15
+MAX_B_FRAMES = 2  # "2 consecutive B frames"
 
 STANDARD_FRAME_RATES = (23.976, 24, 25, 29.97, 30, 47.952, 48, 50, 59.94, 60)
 
@@ -58,12 +60,6 @@ def recommended_bitrate(height: int, fps: float) -> tuple[float, float]:
             low, top = high if is_high_frame_rate(fps) else standard
             return low * 1e6, top * 1e6
     raise AssertionError("unreachable: the last row has min height 0")
-
-
-def target_bitrate(height: int, fps: float) -> int:
-    """The bitrate the encoder aims for: the middle of the recommended range."""
-    low, high = recommended_bitrate(height, fps)
-    return int(round((low + high) / 2))
 
 
 def gop_frames(fps: float) -> int:

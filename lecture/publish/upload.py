@@ -6,8 +6,10 @@ client file (a "Desktop app" client from the Google Cloud console) with
 the token is kept at $XDG_CONFIG_HOME/gradient-lecture/token.json, readable by
 the user alone (0600). The video goes up as a resumable upload in chunks;
 a 5xx answer or a dropped connection is retried with exponential backoff and
-jitter, and the upload resumes at the byte the server says it has. Then the
-thumbnail and the captions, then the video's address.
+jitter, and the upload resumes at the byte the server says it has. The
+session is saved (resume.py), so an upload cut off by a crash or Ctrl-C
+continues in the next run. Then the thumbnail and the captions, then the
+video's address. Quota refusals say which allowance ran out (quota.py).
 
 Nothing here prints or logs a token, a refresh token or a client secret:
 errors are summarised in our own words from status codes and error reasons.
@@ -32,6 +34,7 @@ from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 from googleapiclient.http import MediaFileUpload
 
+from . import quota, resume
 from .errors import PublishError
 
 SCOPES = [
@@ -143,9 +146,8 @@ def _reason(err: HttpError) -> tuple[str, str]:
 def explain(err: HttpError, step: str, token: Path) -> PublishError:
     status = err.resp.status
     reason, message = _reason(err)
-    if reason in ("quotaExceeded", "dailyLimitExceeded", "rateLimitExceeded", "userRateLimitExceeded"):
-        return PublishError(f"YouTube API quota exceeded ({reason}) during {step}: an upload costs 1600 units "
-                            f"of the project's daily 10000; try again after midnight Pacific time")
+    if quota.is_quota(reason):
+        return PublishError(quota.explain(reason, message, step))
     if reason == "youtubeSignupRequired":
         return PublishError("this Google account has no YouTube channel: create one at youtube.com, then run again")
     if reason == "uploadLimitExceeded":
@@ -187,44 +189,67 @@ def _why(exc: BaseException) -> str:
     return f"connection error ({type(exc).__name__})"
 
 
-def execute_with_retry(request, retry: Retry, say: Callable[[str], None]):
+def call_with_retry(fn: Callable[[], object], retry: Retry, say: Callable[[str], None]):
+    """fn(), again after a backoff while it fails with a 5xx or a connection error."""
     attempt = 0
     while True:
         try:
-            return request.execute()
+            return fn()
         except (HttpError, *RETRIABLE_EXCEPTIONS) as exc:
             if not _is_retriable(exc):
                 raise
             attempt += 1
             retry.wait(attempt, say, _why(exc))
+
+
+def execute_with_retry(request, retry: Retry, say: Callable[[str], None]):
+    return call_with_retry(request.execute, retry, say)
 
 
 def upload_video(youtube, video: Path, body: dict, retry: Retry, say: Callable[[str], None],
-                 chunk_size: int = CHUNK_SIZE, progress: Callable[[int, int], None] | None = None) -> str:
-    """videos.insert as a resumable upload; returns the new video's id."""
+                 chunk_size: int = CHUNK_SIZE, progress: Callable[[int, int], None] | None = None,
+                 sessions: Path | None = None) -> str:
+    """videos.insert as a resumable upload; returns the new video's id.
+
+    With `sessions` (a folder), the upload session is saved there as soon as
+    YouTube grants it, and an upload of the same file cut off in an earlier run
+    continues from the byte YouTube holds (see resume.py).
+    """
     media = MediaFileUpload(str(video), mimetype="video/mp4", chunksize=chunk_size, resumable=True)
     request = youtube.videos().insert(part="snippet,status", body=body, media_body=media,
                                       notifySubscribers=body["status"]["privacyStatus"] == "public")
+    size = video.stat().st_size
+    store = resume.SessionStore(sessions, video, body) if sessions is not None else None
     response = None
+    if store is not None:
+        response = resume.continue_saved(request, store, size, say,
+                                         lambda fn: call_with_retry(fn, retry, say))
+    http = resume.Recorder(request.http, store.save) if store is not None else None
     attempt = 0
-    while response is None:
-        try:
-            status, response = request.next_chunk()
-        except (HttpError, *RETRIABLE_EXCEPTIONS) as exc:
-            if not _is_retriable(exc):
-                raise
-            # The library marks the request as interrupted: the next call first
-            # asks the server how many bytes it holds and continues from there.
-            attempt += 1
-            retry.wait(attempt, say, _why(exc))
-            continue
-        attempt = 0  # a chunk went through: backoff starts over
-        if status is not None and progress:
-            progress(status.resumable_progress, status.total_size)
+    try:
+        while response is None:
+            try:
+                status, response = request.next_chunk(http=http)
+            except (HttpError, *RETRIABLE_EXCEPTIONS) as exc:
+                if not _is_retriable(exc):
+                    raise
+                # The library marks the request as interrupted: the next call first
+                # asks the server how many bytes it holds and continues from there.
+                attempt += 1
+                retry.wait(attempt, say, _why(exc))
+                continue
+            attempt = 0  # a chunk went through: backoff starts over
+            if status is not None and progress:
+                progress(status.resumable_progress, status.total_size)
+    except KeyboardInterrupt:
+        done = request.resumable_progress
+        again = "; run `lecture publish` again to continue from there" if store is not None else ""
+        raise PublishError(f"upload interrupted at {done:,} of {size:,} bytes{again}") from None
+    if store is not None:
+        store.discard()
     if "id" not in response:
         raise PublishError("YouTube accepted the upload but returned no video id")
     if progress:
-        size = video.stat().st_size
         progress(size, size)
     return response["id"]
 
@@ -237,8 +262,11 @@ def make_youtube(credentials=None, http=None):
 
 def publish(folder: Path, youtube, token: Path, say: Callable[[str], None],
             retry: Retry | None = None, chunk_size: int = CHUNK_SIZE,
-            progress: Callable[[int, int], None] | None = None) -> str:
-    """Upload the bundle in `folder`: video, thumbnail, captions. Returns the video's address."""
+            progress: Callable[[int, int], None] | None = None, sessions: Path | None = None) -> str:
+    """Upload the bundle in `folder`: video, thumbnail, captions. Returns the video's address.
+
+    `sessions`: where upload sessions are saved so that a later run can resume one.
+    """
     from .metadata import insert_body
 
     retry = retry or Retry()
@@ -247,7 +275,7 @@ def publish(folder: Path, youtube, token: Path, say: Callable[[str], None],
     step = "video upload"
     try:
         video_id = upload_video(youtube, folder / "video.mp4", insert_body(meta), retry, say,
-                                chunk_size, progress)
+                                chunk_size, progress, sessions)
         url = f"https://youtu.be/{video_id}"
         say(f"uploaded the video: {url}")
         step = "thumbnail"

@@ -2,7 +2,8 @@
 
 Videos are tiny (64x36) and made here with PyAV, never by rendering scenes.
 A fake render has the shape the build pipeline writes: media/lecture/<q>/
-lecture.mp4, lecture.srt, manifest.json, and a thumbnail still.
+lecture.mp4 (in the delivery encoding, as the build makes it), lecture.srt,
+manifest.json, and a thumbnail still.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from lecture import delivery
+from lecture.delivery import colour
 from lecture.publish.bundle import build_bundle
 
 W, H, FPS = 64, 36, 24
@@ -77,11 +80,21 @@ def frames(w: int, h: int, n: int):
         yield img
 
 
+def delivery_options(fps: int = FPS, **changes) -> dict:
+    """The build's encoder options for the tiny test size, with `changes` (None removes a key)."""
+    opts = delivery.encoder_options(H, fps)
+    opts.update(changes)
+    return {k: v for k, v in opts.items() if v is not None}
+
+
 def write_video(path: Path, seconds: float, fps: int = FPS, size=(W, H), audio: dict | None = None,
                 pix_fmt: str = "yuv420p", options: dict | None = None,
                 container_options: dict | None = None, codec: str = "libx264",
                 frame_times=None) -> Path:
-    """Write a video with PyAV the way a caller asks (good or broken on purpose)."""
+    """Write a video with PyAV the way a caller asks (good or broken on purpose).
+
+    yuv420p frames are converted from RGB with BT.709, as the build does.
+    """
     w, h = size
     n = int(round(seconds * fps))
     out = av.open(str(path), "w", format="mp4", options=container_options or {})
@@ -93,7 +106,8 @@ def write_video(path: Path, seconds: float, fps: int = FPS, size=(W, H), audio: 
         astream = out.add_stream(audio.get("codec", "aac"), rate=rate, layout=layout)
     tb = Fraction(1, fps)
     for i, img in enumerate(frames(w, h, n)):
-        frame = av.VideoFrame.from_ndarray(img, format="rgb24").reformat(format=pix_fmt)
+        frame = av.VideoFrame.from_ndarray(img, format="rgb24")
+        frame = colour.to_stream(frame) if pix_fmt == "yuv420p" else frame.reformat(format=pix_fmt)
         frame.pts = frame_times[i] if frame_times else i
         frame.time_base = tb
         out.mux(vs.encode(frame))
@@ -119,7 +133,8 @@ def make_render(repo: Path, quality: str = "h", seconds: float = SECONDS, audio:
     """A fake render of the lecture in `repo` (and a lecture.toml); returns its folder."""
     folder = repo / "media" / "lecture" / quality
     folder.mkdir(parents=True, exist_ok=True)
-    write_video(folder / "lecture.mp4", seconds, audio=audio)
+    write_video(folder / "lecture.mp4", seconds, audio=audio, options=delivery_options(),
+                container_options={"movflags": "+faststart"})
     (folder / "lecture.srt").write_text(SRT, encoding="utf-8")
     still = None
     if thumbnail:
@@ -145,7 +160,7 @@ def good_bundle(tmp_path_factory) -> Path:
     """One bundle built from a fake render; tests copy it before changing anything."""
     repo = tmp_path_factory.mktemp("repo")
     make_render(repo)
-    return build_bundle(repo, "h", preset="ultrafast")
+    return build_bundle(repo, "h")
 
 
 @pytest.fixture

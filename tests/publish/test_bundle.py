@@ -1,7 +1,8 @@
-"""The pieces of the bundle: chapters, captions, the re-encode, the thumbnail."""
+"""The pieces of the bundle: chapters, captions, the remux, the thumbnail."""
 
 from __future__ import annotations
 
+from pathlib import Path
 
 import av
 import numpy as np
@@ -10,12 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from lecture.publish import captions, chapters, encode, spec
-from lecture.publish.check import chapter_rules, measure_video, video_rules
+from lecture.publish import captions, chapters, remux, spec
+from lecture.publish.check import chapter_rules, measure_video
 from lecture.publish.render import SceneEntry, Section
 from lecture.publish.thumbnail import make_thumbnail
 
-from .conftest import FPS, write_video
+from .conftest import FPS, delivery_options, write_video
 
 # --- chapters ----------------------------------------------------------------------
 
@@ -117,42 +118,48 @@ def test_vtt_parser_rejects_broken_files(bad):
         captions.parse_vtt(bad)
 
 
-# --- the re-encode -------------------------------------------------------------------
+# --- the remux ----------------------------------------------------------------------
 
 
-def test_reencode_with_sound_gives_aac_lc_48k_stereo(tmp_path):
-    src = write_video(tmp_path / "src.mp4", 2, audio={"rate": 44100, "layout": "mono"})
-    out = tmp_path / "video.mp4"
-    encode.encode(src, out, float(FPS), preset="ultrafast")
-    rules = {r.name: r for r in video_rules(measure_video(out), float(FPS))}
-    assert [n for n, r in rules.items() if not r.ok] == []
-    assert rules["audio: AAC-LC 48 kHz stereo"].measured == "aac LC 48000 Hz 2 ch"
+def packets(path: Path) -> dict[str, list[tuple[bytes, int | None, int | None, bool]]]:
+    """Every packet's bytes, times (in seconds x 90000) and key flag, per stream kind."""
+    found: dict[str, list] = {}
+    with av.open(str(path)) as c:
+        for p in c.demux():
+            if p.dts is None and p.pts is None:
+                continue
+            tb = p.stream.time_base
+            scale = (lambda t: None if t is None else round(t * tb * 90000))
+            found.setdefault(p.stream.type, []).append((bytes(p), scale(p.pts), scale(p.dts), p.is_keyframe))
+    return found
+
+
+def test_bundle_video_is_the_render_packet_for_packet(good_bundle):
+    """No decode, no encode: the bundle's packets are the built lecture's, bytes and times."""
+    render = good_bundle.parent / "lecture.mp4"
+    theirs, ours = packets(render), packets(good_bundle / "video.mp4")
+    assert set(ours) == {"video"} and len(ours["video"]) == FPS * 42
+    assert ours == theirs
+
+
+def test_remux_copies_the_sound_track_too(tmp_path):
+    src = write_video(tmp_path / "lecture.mp4", 2, options=delivery_options(),
+                      audio={"rate": 48000, "layout": "stereo"})
+    streams = remux.remux(src, tmp_path / "video.mp4")
+    assert streams == ["video h264 64x36", "audio aac 48000 Hz"]
+    assert packets(tmp_path / "video.mp4") == packets(src)
+    boxes = [b[0] for b in measure_video(tmp_path / "video.mp4").boxes]
+    assert boxes.index("moov") < boxes.index("mdat")
     assert not (tmp_path / "video.mp4.part").exists()
 
 
-def test_reencode_keeps_colours_true_to_the_bt709_tags(tmp_path):
-    """Manim's RGB goes through BT.601; decoding our output as BT.709 gives the RGB back."""
-    rgb = (88, 196, 221)
-    src = tmp_path / "src.mp4"
-    with av.open(str(src), "w") as c:  # the way Manim writes: RGB in, untagged yuv420p out
-        s = c.add_stream("libx264", rate=FPS, options={"crf": "1"})
-        s.width, s.height, s.pix_fmt = 64, 36, "yuv420p"
-        for _ in range(4):
-            c.mux(s.encode(av.VideoFrame.from_ndarray(np.full((36, 64, 3), rgb, np.uint8), format="rgb24")))
-        c.mux(s.encode(None))
-    out = tmp_path / "video.mp4"
-    encode.encode(src, out, float(FPS), preset="ultrafast")
-    with av.open(str(out)) as c:
-        frame = next(c.decode(video=0))
-        back = frame.reformat(format="rgb24", src_colorspace="ITU709", src_color_range="MPEG").to_ndarray()
-        naive = frame.reformat(format="rgb24", src_colorspace="ITU601", src_color_range="MPEG").to_ndarray()
-    assert np.abs(back[18, 32].astype(int) - rgb).max() <= 3
-    assert np.abs(naive[18, 32].astype(int) - rgb).max() > 3  # so the test can tell the two apart
+def test_remux_of_an_unreadable_render_is_one_line(tmp_path):
+    from lecture.publish.errors import PublishError
 
-
-def test_frame_rate_fraction():
-    assert encode.frame_rate_fraction(60.0) == 60
-    assert str(encode.frame_rate_fraction(29.97)) == "30000/1001"
+    (tmp_path / "lecture.mp4").write_bytes(b"not a video")
+    with pytest.raises(PublishError, match="cannot read the rendered video lecture.mp4"):
+        remux.remux(tmp_path / "lecture.mp4", tmp_path / "video.mp4")
+    assert not (tmp_path / "video.mp4").exists()
 
 
 @pytest.mark.parametrize("height, fps, expected", [

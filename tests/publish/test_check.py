@@ -14,10 +14,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from lecture.publish import encode
-from lecture.publish.check import check_bundle, failures, measure_video, video_rules
+from lecture import delivery
+from lecture.publish.check import (VideoFacts, check_bundle, encoder_rules, failures, measure_video,
+                                   media_rules)
 
-from .conftest import FPS, write_video
+from .conftest import FPS, delivery_options, write_video
 
 
 def failed(folder: Path) -> set[str]:
@@ -28,8 +29,8 @@ def test_good_bundle_passes_every_rule(good_bundle):
     rules = check_bundle(good_bundle)
     assert not failures(rules), [r for r in rules if not r.ok]
     names = {r.name for r in rules}
-    for must in ("video: profile", "video: colour BT.709", "video: closed GOPs", "video: bitrate",
-                 "chapters: each at least 10 s", "captions: captions.vtt within the video",
+    for must in ("video: profile", "video: colour BT.709", "video: closed GOPs", "video: rate control",
+                 "video: no filler", "chapters: each at least 10 s", "captions: captions.vtt within the video",
                  "thumbnail: under 2 MB", "metadata: description"):
         assert must in names
 
@@ -39,9 +40,11 @@ def test_good_bundle_measures_what_youtube_asks_for(good_bundle):
     assert v.sps.profile == "High" and v.pix_fmt == "yuv420p" and v.sps.frame_mbs_only
     assert (v.sps.colour_primaries, v.sps.transfer_characteristics, v.sps.matrix_coefficients) == (1, 1, 1)
     assert v.gops[:-1] == [FPS // 2] * (len(v.gops) - 1)
-    assert v.max_b_run == 2 and v.leading_pictures == 0 and v.keyframes == v.keyframes_idr
+    assert 0 < v.max_b_run <= 2 and v.leading_pictures == 0 and v.keyframes == v.keyframes_idr
     assert v.frame_durations and len(v.frame_durations) == 1
     assert [b[0] for b in v.boxes].index("moov") < [b[0] for b in v.boxes].index("mdat")
+    assert v.filler_bytes == 0 and len(v.encoder_settings) == 1
+    assert f"crf={delivery.CRF}.0" in next(iter(v.encoder_settings))
 
 
 def test_slice_types_agree_with_the_decoder(good_bundle):
@@ -62,64 +65,98 @@ def test_slice_types_agree_with_the_decoder(good_bundle):
 # --- broken videos: one property wrong each, checked on a short clip ------------
 
 
-def good_options(**overrides) -> dict:
-    opts = dict(encode.settings(64, 36, FPS, "ultrafast")["options"])
-    opts.update(overrides)
-    return {k: v for k, v in opts.items() if v is not None}
+def x264(**params) -> str:
+    """The build's x264-params with `params` changed."""
+    current = dict(item.split("=") for item in delivery_options()["x264-params"].split(":"))
+    current.update({k.replace("_", "-"): str(v) for k, v in params.items()})
+    return ":".join(f"{k}={v}" for k, v in current.items())
 
 
 def video_failures(path: Path) -> set[str]:
-    return {r.name for r in video_rules(measure_video(path), float(FPS)) if not r.ok}
+    return {r.name for r in media_rules(path, float(FPS)) if not r.ok}
 
 
 FAST = {"movflags": "+faststart"}
+# The encoder settings `lecture publish` used before scenes were rendered for
+# delivery: CBR at YouTube's recommended bitrate, the rest padded with filler.
+CBR_WITH_FILLER = {"b": "1000000", "minrate": "1000000", "maxrate": "1000000", "bufsize": "1000000",
+                   "crf": None, "x264-params": x264(nal_hrd="cbr")}
 
 
-def test_short_clip_with_the_bundle_settings_passes(tmp_path):
-    path = write_video(tmp_path / "v.mp4", 2, options=good_options(), container_options=FAST)
+def strip_encoder_settings(src: Path, dst: Path) -> Path:
+    """Remux `src` with every SEI NAL unit removed (an encoder that says nothing of itself)."""
+    from lecture.publish import bitstream
+
+    with av.open(str(src)) as i, av.open(str(dst), "w", format="mp4", options=FAST) as o:
+        vin = i.streams.video[0]
+        size, _ = bitstream.parse_avcc(bytes(vin.codec_context.extradata))
+        s = o.add_stream_from_template(vin)
+        for p in i.demux(vin):
+            if p.dts is None:
+                continue
+            kept = b"".join(len(n).to_bytes(size, "big") + n for n in bitstream.nal_units(bytes(p), size)
+                            if n[0] & 0x1F != bitstream.NAL_SEI)
+            q = av.Packet(kept)
+            q.pts, q.dts, q.time_base, q.is_keyframe = p.pts, p.dts, p.time_base, p.is_keyframe
+            q.stream = s
+            o.mux(q)
+    return dst
+
+
+def test_short_clip_with_the_build_settings_passes(tmp_path):
+    path = write_video(tmp_path / "v.mp4", 2, options=delivery_options(), container_options=FAST)
     assert video_failures(path) == set()
 
 
 @pytest.mark.parametrize("kind, make, expected", [
     ("wrong pixel format",
-     lambda p: write_video(p, 2, pix_fmt="yuv444p", options=good_options(profile="high444"), container_options=FAST),
+     lambda p: write_video(p, 2, pix_fmt="yuv444p", options=delivery_options(profile="high444"),
+                           container_options=FAST),
      {"video: pixel format", "video: profile"}),
     ("moov at the end",
-     lambda p: write_video(p, 2, options=good_options()),
+     lambda p: write_video(p, 2, options=delivery_options()),
      {"video: moov atom first (fast start)"}),
     ("untagged colour",
-     lambda p: write_video(p, 2, options={k: v for k, v in good_options().items()
-                                          if not k.startswith("color")}, container_options=FAST),
+     lambda p: write_video(p, 2, options=delivery_options(color_primaries=None, color_trc=None,
+                                                          colorspace=None, color_range=None),
+                           container_options=FAST),
      {"video: colour BT.709"}),
     ("open GOP",
-     lambda p: write_video(p, 2, options=good_options(
-         flags=None, **{"x264-params": good_options()["x264-params"].replace("open-gop=0", "open-gop=1")}),
-         container_options=FAST),
+     lambda p: write_video(p, 2, options=delivery_options(**{"x264-params": x264(open_gop=1)}),
+                           container_options=FAST),
      {"video: closed GOPs"}),
     ("GOP of two seconds",
-     lambda p: write_video(p, 3, options=good_options(
-         g=str(2 * FPS), **{"x264-params": good_options()["x264-params"].replace(
-             f"keyint={FPS // 2}:min-keyint={FPS // 2}", f"keyint={2 * FPS}:min-keyint={2 * FPS}")}),
-         container_options=FAST),
+     lambda p: write_video(p, 3, options=delivery_options(
+         **{"x264-params": x264(keyint=2 * FPS, min_keyint=2 * FPS)}), container_options=FAST),
      {"video: GOP length"}),
     ("no B-frames",
-     lambda p: write_video(p, 2, options=good_options(bf="0"), container_options=FAST),
+     lambda p: write_video(p, 2, options=delivery_options(**{"x264-params": x264(bframes=0)}),
+                           container_options=FAST),
+     {"video: consecutive B-frames"}),
+    ("three B-frames in a row",
+     lambda p: write_video(p, 2, options=delivery_options(**{"x264-params": x264(bframes=3, b_adapt=0)}),
+                           container_options=FAST),
      {"video: consecutive B-frames"}),
     ("interlaced",
-     lambda p: write_video(p, 2, options=good_options(
-         **{"x264-params": good_options()["x264-params"] + ":tff=1"}), container_options=FAST),
+     lambda p: write_video(p, 2, options=delivery_options(**{"x264-params": x264(tff=1)}),
+                           container_options=FAST),
      {"video: progressive"}),
-    ("a tenth of the bitrate",
-     lambda p: write_video(p, 2, options=good_options(b="100000", minrate="100000", maxrate="100000",
-                                                      bufsize="100000"), container_options=FAST),
-     {"video: bitrate"}),
+    ("a coarser quality setting",
+     lambda p: write_video(p, 2, options=delivery_options(crf="28"), container_options=FAST),
+     {"video: rate control"}),
+    ("CBR padded with filler",
+     lambda p: write_video(p, 2, options=delivery_options(**CBR_WITH_FILLER), container_options=FAST),
+     {"video: rate control", "video: no filler"}),
+    ("encoder settings missing",
+     lambda p: strip_encoder_settings(write_video(p.with_name("src.mp4"), 2, options=delivery_options()), p),
+     {"video: rate control"}),
     ("variable frame rate",
-     lambda p: write_video(p, 2, options=good_options(), container_options=FAST,
+     lambda p: write_video(p, 2, options=delivery_options(), container_options=FAST,
                            frame_times=[i + i // 5 for i in range(2 * FPS)]),
      # 48 frames over 2.4 s: 20 fps on average, so 12-frame GOPs are 0.6 s, too long too
      {"video: frame rate as rendered, constant", "video: GOP length"}),
     ("audio 44.1 kHz mono",
-     lambda p: write_video(p, 2, options=good_options(), container_options=FAST, audio={"rate": 44100}),
+     lambda p: write_video(p, 2, options=delivery_options(), container_options=FAST, audio={"rate": 44100}),
      {"audio: AAC-LC 48 kHz stereo"}),
 ])
 def test_broken_video_is_caught(tmp_path, kind, make, expected):
@@ -127,26 +164,73 @@ def test_broken_video_is_caught(tmp_path, kind, make, expected):
     assert video_failures(path) == expected, kind
 
 
+def test_one_coarse_segment_among_good_ones_is_caught(tmp_path):
+    """Every x264 settings message counts, not only the first: a second encode at CRF 30
+    (glued on by packet copy; the build's join would refuse its different PPS) fails."""
+    parts = [write_video(tmp_path / "a.mp4", 1, options=delivery_options()),
+             write_video(tmp_path / "b.mp4", 1, options=delivery_options(crf="30"))]
+    glued = tmp_path / "glued.mp4"
+    with av.open(str(glued), "w", format="mp4", options=FAST) as o:
+        out, offset = None, 0
+        for part in parts:
+            with av.open(str(part)) as i:
+                vin = i.streams.video[0]
+                out = out or o.add_stream_from_template(vin)
+                for p in i.demux(vin):
+                    if p.dts is not None:
+                        p.pts, p.dts, p.stream = p.pts + offset, p.dts + offset, out
+                        o.mux(p)
+                offset += int(1 / vin.time_base)
+    rules = {r.name: r for r in media_rules(glued, float(FPS))}
+    assert not rules["video: rate control"].ok
+    assert "crf 18, crf 30 (2 encodes)" in rules["video: rate control"].measured
+
+
+def facts(bits_per_second: float, settings: dict[str, int] | None = None, filler: int = 0) -> VideoFacts:
+    """Measured facts of a 10 s 1080p60 stream with this bitrate (for the encoder rules alone)."""
+    from fractions import Fraction
+
+    return VideoFacts(boxes=[], codec="h264", width=1920, height=1080, pix_fmt="yuv420p", profile="High",
+                      sps=None, stream_colour=("bt709",) * 3, field_order="progressive", frame_count=600,
+                      frame_durations={1}, time_base=Fraction(1, 60), frame_rate=60.0, duration=10.0,
+                      video_bits=int(bits_per_second * 10), gops=[30] * 20, keyframes_idr=20, keyframes=20,
+                      leading_pictures=0, max_b_run=2, filler_bytes=filler, encoder_settings=settings or {})
+
+
+@pytest.mark.parametrize("mbps, ok", [(12.0, True), (13.5, True), (6.0, False), (20.0, False)])
+def test_another_encoder_is_judged_by_its_bitrate(mbps, ok):
+    """No x264 settings in the stream: 12 Mbps (YouTube's 1080p60 figure) within 15% passes."""
+    rules = {r.name: r for r in encoder_rules(facts(mbps * 1e6))}
+    assert rules["video: rate control"].ok is ok
+    assert rules["video: no filler"].ok
+
+
+def test_x264_settings_decide_even_at_the_recommended_bitrate():
+    cbr = "x264 - core 165 - H.264/MPEG-4 AVC codec - options: rc=cbr bitrate=12000 nal_hrd=cbr filler=1"
+    rules = {r.name: r for r in encoder_rules(facts(12e6, {cbr: 1}, filler=10_000_000))}
+    assert not rules["video: rate control"].ok and "rc=cbr at 12000 kbps" in rules["video: rate control"].measured
+    assert not rules["video: no filler"].ok and "67%" in rules["video: no filler"].measured
+
+
 def test_frame_rate_must_be_the_rendered_one(tmp_path):
-    path = write_video(tmp_path / "v.mp4", 2, fps=30, options=good_options(), container_options=FAST)
-    rules = {r.name: r for r in video_rules(measure_video(path), 60.0)}
+    path = write_video(tmp_path / "v.mp4", 2, fps=30, options=delivery_options(30), container_options=FAST)
+    rules = {r.name: r for r in media_rules(path, 60.0)}
     assert not rules["video: frame rate as rendered, constant"].ok
     assert "rendered at 60" in rules["video: frame rate as rendered, constant"].measured
 
 
 def test_an_uncommon_frame_rate_as_rendered_passes(tmp_path):
     """480p15 (Manim's -q l) is not one of YouTube's common rates, but YouTube takes it."""
-    path = write_video(tmp_path / "v.mp4", 2, fps=15, options=dict(
-        encode.settings(64, 36, 15, "ultrafast")["options"]), container_options=FAST)
-    rules = {r.name: r for r in video_rules(measure_video(path), 15.0)}
+    path = write_video(tmp_path / "v.mp4", 2, fps=15, options=delivery_options(15), container_options=FAST)
+    rules = {r.name: r for r in media_rules(path, 15.0)}
     assert rules["video: frame rate as rendered, constant"].ok
     assert "uncommon" in rules["video: frame rate as rendered, constant"].measured
 
 
 def test_stereo_48k_aac_audio_passes(tmp_path):
-    path = write_video(tmp_path / "v.mp4", 2, options=good_options(), container_options=FAST,
+    path = write_video(tmp_path / "v.mp4", 2, options=delivery_options(), container_options=FAST,
                        audio={"rate": 48000, "layout": "stereo"})
-    rules = {r.name: r for r in video_rules(measure_video(path), float(FPS))}
+    rules = {r.name: r for r in media_rules(path, float(FPS))}
     assert rules["audio: AAC-LC 48 kHz stereo"].ok
     assert rules["audio: AAC-LC 48 kHz stereo"].measured == "aac LC 48000 Hz 2 ch"
 

@@ -1,0 +1,104 @@
+"""The delivery encoding: every scene video is written the way YouTube should receive it.
+
+One encode, at render time. The build joins scenes by stream copy and the
+YouTube bundle is a remux, so the settings here are the only lossy step
+between Manim's RGB frames and the upload:
+
+- H.264 High, yuv420p, progressive, constant frame rate as rendered;
+- BT.709: frames are converted from RGB with the BT.709 matrix to limited
+  range, and the stream and its SPS say so (see `colour`);
+- closed GOPs of half the frame rate, no scene-cut keyframes, at most 2
+  consecutive B-frames; every Manim segment (one per animation) starts on an
+  IDR frame, so every scene does too;
+- x264 CRF 18 with the `animation` tune (flat colour, sharp edges, long
+  stills): a quality, not a bitrate, so still frames cost almost nothing.
+
+Every scene at one quality is encoded identically, so the join stays a stream
+copy. Preview qualities (480p, 720p) use a faster x264 preset; the quality
+setting, GOP and colour are the same everywhere. Nothing in this module
+imports Manim or PyAV: the pipeline reads `cache_token` on the no-op path.
+
+$LECTURE_SEGMENT_ENCODING=manim falls back to Manim's own segment encoding
+(x264 CRF 23, 250-frame GOPs, BT.601 untagged): it exists so that `make bench`
+can measure the build before and after this change in one run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+from ..project import QUALITIES
+from ..publish.spec import MAX_B_FRAMES, gop_frames
+
+CRF = 18  # the highest (coarsest) CRF `lecture check` accepts, too
+TUNE = "animation"
+# The animation tune doubles x264's reference frames (6 at `medium`), which at
+# 1080p60 needs H.264 level 5.0; 4 keeps 1080p60 at level 4.2 and 2160p60 at 5.2.
+REFERENCE_FRAMES = 4
+DELIVERY_PRESET = "medium"
+PREVIEW_PRESET = "veryfast"
+PREVIEW_MAX_HEIGHT = 720  # -q l and -q m
+ENV = "LECTURE_SEGMENT_ENCODING"
+# Bump when the way frames become the stream changes without changing the options.
+VERSION = "1"
+
+
+def enabled() -> bool:
+    """False only when $LECTURE_SEGMENT_ENCODING asks for Manim's own encoding (bench)."""
+    return os.environ.get(ENV, "delivery") != "manim"
+
+
+def preset(height: int) -> str:
+    return PREVIEW_PRESET if height <= PREVIEW_MAX_HEIGHT else DELIVERY_PRESET
+
+
+def encoder_options(height: int, fps: float) -> dict[str, str]:
+    """libx264 options for a scene of this height and frame rate (strings, as PyAV takes them)."""
+    gop = gop_frames(fps)
+    x264 = {
+        "keyint": gop, "min-keyint": gop, "scenecut": 0, "open-gop": 0,
+        "bframes": MAX_B_FRAMES, "ref": REFERENCE_FRAMES,
+    }
+    return {
+        "profile": "high",
+        "preset": preset(height),
+        "tune": TUNE,
+        "crf": str(CRF),
+        # x264's own parameters, applied after the preset and tune so they win.
+        "x264-params": ":".join(f"{k}={v}" for k, v in x264.items()),
+        # The colour description written on the stream and into the SPS's VUI.
+        "color_primaries": "bt709",
+        "color_trc": "bt709",
+        "colorspace": "bt709",
+        "color_range": "tv",
+    }
+
+
+def cache_token(quality: str) -> str:
+    """What the render cache must know about the encoding of scenes at `quality`."""
+    if not enabled():
+        return "encoding manim-default"
+    width, height, fps = QUALITIES[quality]
+    return "encoding " + json.dumps({"version": VERSION, "options": encoder_options(height, fps),
+                                     "conversion": "rgba->yuv420p bt709 limited"}, sort_keys=True)
+
+
+def configure(config) -> None:
+    """Set Manim's segment encoder options (`config`: manim.config, after the CLI is read).
+
+    Options already in the configuration (manim.cfg, --encoder-option) are kept on
+    top, for experiments; `lecture check` still judges the result.
+    """
+    if enabled():
+        ours = encoder_options(int(config.pixel_height), float(config.frame_rate))
+        config.video_encoder_options = {**ours, **config.video_encoder_options}
+
+
+def scene_arguments(config) -> dict:
+    """Keyword arguments for constructing a scene so that it encodes in the delivery encoding."""
+    if not enabled() or getattr(config.renderer, "value", config.renderer) != "cairo":
+        return {}
+    from .writer import renderer
+
+    return {"renderer": renderer()}

@@ -1,0 +1,105 @@
+"""Make Manim write its scene segments in the delivery encoding.
+
+Manim 0.22 encodes each animation into its own segment through a
+`VideoSegmentEncoder` that its `SceneFileWriter` creates, then joins the
+segments by stream copy. The encoder options (CRF, GOP, B-frames, colour tags)
+reach it through Manim's own configuration (`config.video_encoder_options`,
+which is also part of Manim's segment cache key); what Manim has no setting
+for is the RGB to YUV matrix. So the worker gives the scene a renderer whose
+file writer (Manim's, with one method overridden) creates `SegmentEncoder`
+below: the same job as Manim's encoder, with the BT.709 conversion done
+explicitly, once per distinct frame (Manim repeats a still frame by count).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+from manim._config.video_encoder import VideoEncoderSpec
+from manim.renderer.cairo_renderer import CairoRenderer
+from manim.scene.scene_file_writer import SceneFileWriter
+
+from . import colour
+
+
+class SegmentEncoder:
+    """One silent segment: RGBA frames in, H.264 in the delivery encoding out.
+
+    The interface Manim's encode jobs use: `target`, `write_frame`, `finish`, `abort`.
+    """
+
+    def __init__(self, *, target: Path, spec: VideoEncoderSpec) -> None:
+        self.target = target
+        self.spec = spec
+        self._time_base = Fraction(spec.frame_rate.denominator, spec.frame_rate.numerator)
+        self._next_pts = 0
+        self._closed = False
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self._container = av.open(str(target), mode="w", format=spec.container_format)
+        try:
+            self._stream = self._container.add_stream(spec.codec, rate=spec.frame_rate,
+                                                      options=dict(spec.options))
+            self._stream.width, self._stream.height = spec.width, spec.height
+            self._stream.pix_fmt = colour.PIXEL_FORMAT
+        except BaseException:
+            self._container.close()
+            target.unlink(missing_ok=True)
+            raise
+
+    def _fail(self, doing: str, error: BaseException) -> RuntimeError:
+        return RuntimeError(f"could not {doing} the video segment {self.target.name} "
+                            f"({self.spec.width}x{self.spec.height} at {self.spec.frame_rate} fps): {error}")
+
+    def write_frame(self, pixels: np.ndarray, *, repeat: int = 1) -> None:
+        if self._closed:
+            raise RuntimeError(f"the segment encoder for {self.target.name} is closed")
+        if repeat < 1:
+            raise ValueError("a frame is written at least once")
+        try:
+            frame = colour.to_stream(av.VideoFrame.from_ndarray(pixels, format="rgba"))
+            for _ in range(repeat):
+                # The encoder takes its own reference to the pixels, so one converted
+                # frame serves every repeat; only its timestamp changes (PyAV rebases
+                # a frame's time base when it encodes it, so both are set each time).
+                frame.pts, frame.time_base = self._next_pts, self._time_base
+                self._next_pts += 1
+                self._container.mux(self._stream.encode(frame))
+        except Exception as exc:
+            raise self._fail("encode", exc) from exc
+
+    def finish(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            self._container.mux(self._stream.encode(None))
+        except Exception as exc:
+            self._container.close()
+            raise self._fail("finish", exc) from exc
+        self._container.close()
+
+    def abort(self) -> None:
+        if not self._closed:
+            self._closed = True
+            try:
+                self._container.close()
+            except Exception:  # noqa: BLE001 - the file is removed either way
+                pass
+        self.target.unlink(missing_ok=True)
+
+
+class DeliveryFileWriter(SceneFileWriter):
+    """Manim's scene file writer, with segments encoded by `SegmentEncoder`."""
+
+    def _create_segment_encoder(self, target: Path) -> SegmentEncoder:
+        if self.video_encoder is None:
+            raise RuntimeError("video segments need resolved encoder settings")
+        return SegmentEncoder(target=target, spec=self.video_encoder)
+
+
+def renderer() -> CairoRenderer:
+    """The renderer to construct a scene with: Cairo, writing through `DeliveryFileWriter`."""
+    return CairoRenderer(file_writer_class=DeliveryFileWriter)
