@@ -29,8 +29,8 @@ class FakeYouTube(ThreadingHTTPServer):
     def handle_error(self, request, client_address):
         pass  # the handler that reset its connection cannot flush it; that is the point
 
-    def __init__(self, faults):
-        super().__init__(("127.0.0.1", 0), Handler)
+    def __init__(self, faults, handler=None):
+        super().__init__(("127.0.0.1", 0), handler or Handler)
         self.faults = list(faults)  # per data PUT: "ok", "503-half" or "drop"
         self.received = bytearray()
         self.metadata = None
