@@ -1,0 +1,126 @@
+"""Scenes are rendered in the delivery encoding (lecture.delivery), through real Manim workers.
+
+On the fixture project (160x90, 5 fps): every scene video and the joined
+lecture have x264 CRF 18 settings, closed GOPs of half the frame rate, an IDR
+frame at every scene start, at most 2 B-frames in a row, and BT.709 tags. On a
+one-scene project with a saturated swatch: the pixels decode to the right
+colour when read as BT.709, which is what the tags say, and Manim's own
+encoding (the fallback) gets the same check wrong, so the test can tell.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+
+from lecture import delivery
+from lecture.delivery import colour
+from lecture.publish import bitstream
+from lecture.publish.check import measure_video
+
+from .conftest import REPO, TINY
+
+pytestmark = pytest.mark.slow
+FPS = 5
+
+
+def assert_delivery_stream(path: Path) -> None:
+    v = measure_video(path)
+    assert v.codec == "h264" and v.sps.profile == "High" and v.pix_fmt == "yuv420p"
+    assert (v.sps.colour_primaries, v.sps.transfer_characteristics, v.sps.matrix_coefficients) == (1, 1, 1)
+    assert v.stream_colour == ("bt709",) * 3 and v.sps.full_range is False
+    assert max(v.gops) <= delivery.gop_frames(FPS), v.gops
+    assert v.keyframes == v.keyframes_idr and v.leading_pictures == 0
+    assert v.max_b_run <= 2 and v.filler_bytes == 0
+    options = [bitstream.x264_options(text) for text in v.encoder_settings]
+    assert options and all(o["rc"] == "crf" and float(o["crf"]) == delivery.CRF for o in options)
+    # (x264 allows at most keyint - 1 B-frames: 1 at this test's 5 fps)
+    assert {(o["keyint"], o["open_gop"], o["scenecut"]) for o in options} == {
+        (str(delivery.gop_frames(FPS)), "0", "0")}
+    assert all(int(o["bframes"]) <= 2 for o in options)
+
+
+def test_every_scene_and_the_lecture_are_in_the_delivery_encoding(built_template: Path) -> None:
+    cache = built_template / "media/lecture/scenes/l"
+    for name in ("Alpha", "Beta", "Gamma"):
+        assert_delivery_stream(cache / f"{name}.mp4")
+    assert_delivery_stream(built_template / "media/lecture/l/lecture.mp4")
+
+
+def test_every_scene_starts_on_an_idr_frame_in_the_lecture(built_template: Path) -> None:
+    out = built_template / "media/lecture/l"
+    offsets = [s["offset"] for s in json.loads((out / "manifest.json").read_text())["scenes"]]
+    with av.open(str(out / "lecture.mp4")) as c:
+        s = c.streams.video[0]
+        size, _ = bitstream.parse_avcc(bytes(s.codec_context.extradata))
+        idr_times = {round(float(p.pts * s.time_base), 3) for p in c.demux(s)
+                     if p.size and bitstream.picture_info(bytes(p), size)[1]}
+    assert len(offsets) == 3 and {round(o, 3) for o in offsets} <= idr_times
+
+
+def test_the_encoding_is_part_of_the_cache_key(built: Path, monkeypatch) -> None:
+    from lecture.pipeline import FRESH, Pipeline
+    from lecture.project import Project
+
+    project = Project(built)
+    assert all(st.status == FRESH for st in Pipeline(project, "l").states(project.scenes))
+    monkeypatch.setenv(delivery.ENV, "manim")
+    assert all(st.status != FRESH for st in Pipeline(project, "l").states(project.scenes))
+    monkeypatch.setattr(delivery, "CRF", delivery.CRF - 1)
+    monkeypatch.delenv(delivery.ENV)
+    assert all(st.status != FRESH for st in Pipeline(project, "l").states(project.scenes))
+
+
+SWATCH = (88, 196, 221)  # Manim's BLUE: saturated enough that BT.601 and BT.709 differ visibly
+
+
+def start_swatch(root: Path, env_extra: dict[str, str]) -> tuple[subprocess.Popen, Path]:
+    """Render a one-scene project whose every pixel is SWATCH but a square's outline."""
+    (root / "scenes").mkdir(parents=True, exist_ok=True)
+    (root / "manim.cfg").write_text("[CLI]\nmedia_dir = ./media\nbackground_color = #58C4DD\n")
+    (root / "scenes/swatch.py").write_text(
+        "from manim import Scene, Square\n\n\nclass Swatch(Scene):\n"
+        "    def construct(self):\n        self.play(Square().animate.shift(0.1), run_time=0.4)\n")
+    result = root / "result.json"
+    env = {**os.environ, "PYTHONPATH": str(REPO), **env_extra}
+    proc = subprocess.Popen([sys.executable, "-m", "lecture.worker", str(result), "--", "scenes/swatch.py",
+                             "Swatch", "-q", "l", *TINY.split(), "--media_dir", str(root / "media"),
+                             "--progress_bar", "none"], cwd=root, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    return proc, result
+
+
+def finish(proc: subprocess.Popen, result: Path) -> Path:
+    output, _ = proc.communicate(timeout=120)
+    outcome = json.loads(result.read_text())
+    assert outcome["ok"], output
+    return Path(outcome["video"])
+
+
+def corner_colour(video: Path, matrix: str) -> np.ndarray:
+    with av.open(str(video)) as c:
+        frame = next(c.decode(video=0))
+        rgb = frame.reformat(format="rgb24", src_colorspace=matrix, src_color_range="MPEG").to_ndarray()
+    return rgb[4:12, 4:12].reshape(-1, 3).mean(axis=0)
+
+
+def test_pixels_are_bt709_as_the_tags_say(tmp_path: Path) -> None:
+    ours_job = start_swatch(tmp_path / "delivery", {})
+    manims_job = start_swatch(tmp_path / "manim", {delivery.ENV: "manim"})
+    ours, manims = finish(*ours_job), finish(*manims_job)
+
+    assert np.abs(corner_colour(ours, colour.MATRIX) - SWATCH).max() <= 2.5
+    with av.open(str(ours)) as c:
+        assert c.streams.video[0].codec_context.colorspace == 1  # tagged BT.709
+    # Manim's own encoding: BT.601 pixels, no tags; read as BT.709 (YouTube's assumption
+    # for untagged HD, and what the delivery tags say) the colour is visibly wrong.
+    assert np.abs(corner_colour(manims, colour.MATRIX) - SWATCH).max() > 5
+    with av.open(str(manims)) as c:
+        assert c.streams.video[0].codec_context.colorspace == 2  # unspecified
