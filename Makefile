@@ -16,7 +16,7 @@ test: setup
 	$(BIN)/python -m pytest
 
 bench: setup
-	$(BIN)/python -m lecture.bench
+	$(BIN)/python -m lecture.bench $(BENCH_ARGS)
 
 clean:
 	rm -rf media

@@ -6,7 +6,7 @@ import argparse
 import os
 
 from . import bench_env, copy_project, print_table
-from . import pipeline
+from . import picture, pipeline, publish
 from ..project import Project
 
 
@@ -17,6 +17,11 @@ def main(argv: list[str] | None = None) -> None:
                         help="how many of the heaviest scenes to render at -q h for the memory "
                              "figure (0 = all; default 2)")
     parser.add_argument("-j", "--jobs", type=int, default=None)
+    parser.add_argument("--only", default="pipeline,picture,publish",
+                        help="which measures, comma-separated (default: pipeline,picture,publish)")
+    parser.add_argument("--cold-h", action="store_true",
+                        help="also time a cold -q h build with Manim's encoding and with the delivery "
+                             "encoding (about 2 x 7 minutes of 2 cores), and publish from the latter")
     args = parser.parse_args(argv)
 
     src = Project.find()
@@ -30,7 +35,17 @@ def main(argv: list[str] | None = None) -> None:
     print(f"bench: {len(project.scenes)} scenes ({', '.join(s.name for s in project.scenes)}); "
           f"{cores} cores, load average {os.getloadavg()[0]:.1f}", flush=True)
 
-    rows, notes = pipeline.measure(project, env, bench, jobs, args.memory_scenes)
+    measures = {
+        "pipeline": lambda: pipeline.measure(project, env, bench, jobs, args.memory_scenes),
+        "picture": lambda: picture.measure(project, env, bench),
+        "publish": lambda: publish.measure(src, project, env, bench, jobs, args.cold_h),
+    }
+    rows, notes = [], []
+    for name, measure in measures.items():
+        if name in args.only.split(","):
+            found_rows, found_notes = measure()
+            rows += found_rows
+            notes += found_notes
     print_table(rows)
     for line in notes:
         print(line)

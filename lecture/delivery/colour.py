@@ -17,9 +17,12 @@ MATRIX = "ITU709"  # swscale's name for the BT.709 matrix coefficients
 RANGE = "MPEG"  # limited ("TV") range, 16-235
 
 
-def to_stream(frame: av.VideoFrame) -> av.VideoFrame:
-    """An RGB(A) frame as yuv420p, converted with BT.709 to limited range."""
-    return frame.reformat(format=PIXEL_FORMAT, dst_colorspace=MATRIX, dst_color_range=RANGE)
+def to_stream(frame: av.VideoFrame, pixel_format: str = PIXEL_FORMAT) -> av.VideoFrame:
+    """An RGB(A) frame in `pixel_format`: a YUV format converted with BT.709 to limited
+    range (yuv420p, the delivery format, by default); an RGB format as it is."""
+    if not pixel_format.startswith("yuv"):
+        return frame.reformat(format=pixel_format)
+    return frame.reformat(format=pixel_format, dst_colorspace=MATRIX, dst_color_range=RANGE)
 
 
 def to_rgb(frame: av.VideoFrame) -> av.VideoFrame:

@@ -43,7 +43,7 @@ class SegmentEncoder:
             self._stream = self._container.add_stream(spec.codec, rate=spec.frame_rate,
                                                       options=dict(spec.options))
             self._stream.width, self._stream.height = spec.width, spec.height
-            self._stream.pix_fmt = colour.PIXEL_FORMAT
+            self._stream.pix_fmt = spec.pixel_format
         except BaseException:
             self._container.close()
             target.unlink(missing_ok=True)
@@ -59,7 +59,7 @@ class SegmentEncoder:
         if repeat < 1:
             raise ValueError("a frame is written at least once")
         try:
-            frame = colour.to_stream(av.VideoFrame.from_ndarray(pixels, format="rgba"))
+            frame = colour.to_stream(av.VideoFrame.from_ndarray(pixels, format="rgba"), self.spec.pixel_format)
             for _ in range(repeat):
                 # The encoder takes its own reference to the pixels, so one converted
                 # frame serves every repeat; only its timestamp changes (PyAV rebases
