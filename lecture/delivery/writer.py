@@ -25,6 +25,22 @@ from manim.scene.scene_file_writer import SceneFileWriter
 from . import colour
 
 
+def container_options(spec: VideoEncoderSpec) -> dict[str, str]:
+    """An MP4 movie timescale in which every segment's length is exact.
+
+    The MP4 muxer writes the edit list (which hides the B-frame delay) in the
+    movie timescale, 1000 by default: a segment of 140 frames at 60 fps,
+    2333.33 ms, is cut to 2333 ms, and Manim's concatenation then starts the
+    next segment a third of a millisecond early, so the scene's frame rate is no
+    longer constant. A timescale that is a multiple of the frame rate's
+    numerator makes every whole number of frames a whole number of ticks.
+    """
+    if spec.container_format not in ("mp4", "mov"):
+        return {}
+    rate = spec.frame_rate.numerator
+    return {"movie_timescale": str(rate * 1000 if rate < 1000 else rate)}
+
+
 class SegmentEncoder:
     """One silent segment: RGBA frames in, H.264 in the delivery encoding out.
 
@@ -38,7 +54,8 @@ class SegmentEncoder:
         self._next_pts = 0
         self._closed = False
         target.parent.mkdir(parents=True, exist_ok=True)
-        self._container = av.open(str(target), mode="w", format=spec.container_format)
+        self._container = av.open(str(target), mode="w", format=spec.container_format,
+                                  options=container_options(spec))
         try:
             self._stream = self._container.add_stream(spec.codec, rate=spec.frame_rate,
                                                       options=dict(spec.options))

@@ -78,6 +78,41 @@ def test_the_encoding_is_part_of_the_cache_key(built: Path, monkeypatch) -> None
     assert all(st.status != FRESH for st in Pipeline(project, "l").states(project.scenes))
 
 
+def test_segments_of_any_length_join_at_a_constant_frame_rate(tmp_path: Path) -> None:
+    """140 frames at 60 fps are 2333.33 ms: the segment's length must stay exact in the MP4, or
+    Manim's concatenation starts the next segment early and the frame rate is no longer constant."""
+    import io
+    from collections import Counter
+    from fractions import Fraction
+
+    from manim._config.video_encoder import VideoEncoderSpec
+
+    from lecture.delivery.writer import SegmentEncoder
+
+    spec = VideoEncoderSpec(container_format="mp4", codec="libx264", pixel_format="yuv420p", width=160,
+                            height=90, frame_rate=Fraction(60),
+                            options=tuple(delivery.encoder_options(90, 60).items()))
+    lengths = (140, 163, 140)  # frames; 140 / 60 s is a third of a millisecond past 2333 ms
+    parts = []
+    for k, frames in enumerate(lengths):
+        encoder = SegmentEncoder(target=tmp_path / f"part{k}.mp4", spec=spec)
+        pixels = np.zeros((90, 160, 4), np.uint8)
+        for i in range(frames - 3):
+            pixels[:, :, :] = (i % 7) * 30
+            encoder.write_frame(pixels.copy())
+        encoder.write_frame(pixels.copy(), repeat=3)  # a still, as Manim asks for one
+        encoder.finish()
+        parts.append(encoder.target)
+    manifest = io.BytesIO("".join(f"file 'file:{p}'\n" for p in parts).encode())
+    with av.open(manifest, format="concat", options={"safe": "0"}) as joined:  # as Manim joins
+        stream = joined.streams.video[0]
+        frame_ticks = int(1 / (60 * stream.time_base))
+        pts = sorted(p.pts for p in joined.demux(stream) if p.dts is not None)
+    steps = Counter(b - a for a, b in zip(pts, pts[1:]))
+    assert len(pts) == sum(lengths)
+    assert set(steps) == {frame_ticks}, steps
+
+
 SWATCH = (88, 196, 221)  # Manim's BLUE: saturated enough that BT.601 and BT.709 differ visibly
 
 
