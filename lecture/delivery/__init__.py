@@ -41,7 +41,7 @@ PREVIEW_PRESET = "veryfast"
 PREVIEW_MAX_HEIGHT = 720  # -q l and -q m
 ENV = "LECTURE_SEGMENT_ENCODING"
 # Bump when the way frames become the stream changes without changing the options.
-VERSION = "2"
+VERSION = "3"
 
 
 def enabled() -> bool:

@@ -22,7 +22,11 @@ from manim._config.video_encoder import VideoEncoderSpec
 from manim.renderer.cairo_renderer import CairoRenderer
 from manim.scene.scene_file_writer import SceneFileWriter
 
-from . import colour
+from . import VERSION, colour
+
+# Written into every segment's container; a cached segment without it was made by
+# another recipe (Manim's own encoder, or an older version of ours) and is not reused.
+RECIPE = f"lecture delivery segment v{VERSION}"
 
 
 def container_options(spec: VideoEncoderSpec) -> dict[str, str]:
@@ -56,6 +60,7 @@ class SegmentEncoder:
         target.parent.mkdir(parents=True, exist_ok=True)
         self._container = av.open(str(target), mode="w", format=spec.container_format,
                                   options=container_options(spec))
+        self._container.metadata["comment"] = RECIPE
         try:
             self._stream = self._container.add_stream(spec.codec, rate=spec.frame_rate,
                                                       options=dict(spec.options))
@@ -108,8 +113,30 @@ class SegmentEncoder:
         self.target.unlink(missing_ok=True)
 
 
+def made_by_this_recipe(segment: Path) -> bool:
+    try:
+        with av.open(str(segment)) as container:
+            return container.metadata.get("comment") == RECIPE
+    except (av.error.FFmpegError, OSError):
+        return False
+
+
 class DeliveryFileWriter(SceneFileWriter):
-    """Manim's scene file writer, with segments encoded by `SegmentEncoder`."""
+    """Manim's scene file writer, with segments encoded by `SegmentEncoder`.
+
+    Manim reuses a cached segment when the animation and its encoder options are
+    unchanged; the way frames are converted and muxed here is not among those
+    options, so a cached segment also has to carry this recipe's mark.
+    """
+
+    def is_already_cached(self, hash_invocation: str) -> bool:
+        if not super().is_already_cached(hash_invocation):
+            return False
+        segment = self.output_plan.segment_path(hash_invocation)
+        if made_by_this_recipe(segment):
+            return True
+        segment.unlink(missing_ok=True)
+        return False
 
     def _create_segment_encoder(self, target: Path) -> SegmentEncoder:
         if self.video_encoder is None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -154,6 +155,19 @@ def test_pixels_are_bt709_as_the_tags_say(tmp_path: Path) -> None:
     assert np.abs(corner_colour(ours, colour.MATRIX) - SWATCH).max() <= 2.5
     with av.open(str(ours)) as c:
         assert c.streams.video[0].codec_context.colorspace == 1  # tagged BT.709
+    # A cached segment from another recipe is rendered again, not reused.
+    from lecture.delivery.writer import RECIPE
+
+    def mark(segment: Path) -> str | None:
+        with av.open(str(segment)) as c:
+            return c.metadata.get("comment")
+
+    segments = sorted((tmp_path / "delivery").rglob("partial_movie_files/Swatch/*.mp4"))
+    assert segments and all(mark(p) == RECIPE for p in segments)
+    shutil.copyfile(next((tmp_path / "manim").rglob("partial_movie_files/Swatch/*.mp4")), segments[0])
+    finish(*start_swatch(tmp_path / "delivery", {}))
+    assert mark(segments[0]) == RECIPE
+
     # Manim's own encoding: BT.601 pixels, no tags; read as BT.709 (YouTube's assumption
     # for untagged HD, and what the delivery tags say) the colour is visibly wrong.
     assert np.abs(corner_colour(manims, colour.MATRIX) - SWATCH).max() > 5
