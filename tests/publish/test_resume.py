@@ -64,7 +64,7 @@ class HoldingHandler(Handler):
 def server():
     srv = FakeYouTube([], handler=HoldingHandler)
     srv.holding, srv.release = threading.Event(), threading.Event()
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield srv
     srv.release.set()
