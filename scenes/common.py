@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from manim import UL, Axes, MathTex, Scene, Text, VGroup, config
 
+from narration.scene import NarratedScene
+from narration.text import mark, sub
+
 from . import palette
 
 
@@ -51,8 +54,13 @@ def get_axes(x_range, y_range, x_length: float, y_length: float, x_label: str = 
     return VGroup(axes, labels)
 
 
-# Narration pace: seconds a caption is given per word when a scene does not say
-# (the tests allow at most 3 words per second).
+# Every scene is narrated: `with self.voiceover(line) as beat:` (see narration/scene.py).
+# A line's numbers are written by lessonlib.display, never typed; mark(name) puts a
+# bookmark before a word and sub(shown, said) says a piece differently from the caption.
+__all__ = ["NarratedScene", "get_axes", "get_math", "get_text", "get_title", "mark", "sub"]
+
+
+# Being replaced by voiceover, scene by scene: captions typed with durations.
 WORDS_PER_SECOND = 2.6
 
 

@@ -28,6 +28,8 @@ PY
 command -v dvisvgm >/dev/null 2>&1 || need="$need dvisvgm"
 # The one font every Text in the lecture uses (scenes/palette.py), so frames match everywhere.
 fc-list "DejaVu Sans" 2>/dev/null | grep -q . || need="$need fonts-dejavu-core fontconfig"
+# PortAudio, which sounddevice (lecture record: takes from the microphone) loads.
+ldconfig -p 2>/dev/null | grep -q "libportaudio.so.2" || need="$need libportaudio2"
 # The files Manim's default LaTeX template and our formulas load.
 tex_files="standalone.cls preview.sty babel.sty english.ldf amsmath.sty amssymb.sty"
 if ! command -v latex >/dev/null 2>&1 \
