@@ -268,7 +268,8 @@ class Pipeline:
             else:
                 captions.unlink(missing_ok=True)
                 meta["captions"] = None
-            meta.update(narrated.commit(self.cache, st.name, outcome, float(info.frame_rate)))
+            meta.update(narrated.commit(self.cache, st.name, outcome,
+                                        outcome.get("frame_rate") or float(info.frame_rate)))
             sections = read_sections(Path(outcome["sections"]) if outcome.get("sections") else None,
                                      st.name, info.duration)
             meta.update(

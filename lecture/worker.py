@@ -80,7 +80,8 @@ def render(result_path: Path, manim_args: list[str]) -> int:
                 "sections": plan.section_index,
             }
             result = {"ok": True, **{k: str(v) if v else None for k, v in files.items()},
-                      "narration": getattr(scene, "narration", None)}
+                      "narration": getattr(scene, "narration", None),
+                      "frame_rate": config.frame_rate}
     except BaseException as exc:  # noqa: BLE001 - report everything, then exit non-zero
         traceback.print_exc()
         message = str(exc).strip().splitlines()
