@@ -239,6 +239,7 @@ class Pipeline:
             "scene": st.name, "file": st.scene.rel, "quality": self.quality, "hash": st.key,
             "inputs": st.inputs, "manim_version": self.manim_version,
             "render_seconds": round(res.seconds, 3), "max_rss_kib": res.max_rss_kib,
+            "voice_seconds": outcome.get("voice_seconds", 0.0),
             "rendered_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
         }
         src = Path(outcome["video"]) if outcome.get("video") else None

@@ -81,7 +81,8 @@ def render(result_path: Path, manim_args: list[str]) -> int:
             }
             result = {"ok": True, **{k: str(v) if v else None for k, v in files.items()},
                       "narration": getattr(scene, "narration", None),
-                      "frame_rate": config.frame_rate}
+                      "frame_rate": config.frame_rate,
+                      "voice_seconds": round(getattr(scene, "voice_seconds", 0.0), 3)}
     except BaseException as exc:  # noqa: BLE001 - report everything, then exit non-zero
         traceback.print_exc()
         message = str(exc).strip().splitlines()

@@ -17,6 +17,7 @@ Leaving it waits until the speech and the pause after it are over.
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -91,6 +92,7 @@ class NarratedScene(Scene):
         self.voice = voice_config.make_voice(self.voice_config)
         self.clip_cache = ClipCache(voice_config.cache_dir(root))
         self.narration: list[dict[str, Any]] = []
+        self.voice_seconds = 0.0  # CPU seconds spent synthesising (cache misses only)
         self._beat: Beat | None = None
 
     def _line(self, text: str) -> Line:
@@ -109,9 +111,17 @@ class NarratedScene(Scene):
         voice = voice_config.voice_for(self.voice_config, self.voice, type(self).__name__,
                                        line.spoken)
         key = clip_key(voice.identity, line.spoken)
-        clip = self.clip_cache.get_or_make(key, lambda: voice.speak(line),
-                                           {"voice": voice.identity, "spoken": line.spoken,
-                                            "caption": line.caption})
+
+        def speak():
+            started = time.process_time()
+            try:
+                return voice.speak(line)
+            finally:
+                self.voice_seconds += time.process_time() - started
+
+        clip = self.clip_cache.get_or_make(key, speak, {"voice": voice.identity,
+                                                        "spoken": line.spoken,
+                                                        "caption": line.caption})
         token_times, k = [], 0
         for token in line.tokens:
             span = clip.words[k:k + len(token.said)]
