@@ -6,7 +6,7 @@ import argparse
 import os
 
 from . import bench_env, copy_project, print_table
-from . import pipeline
+from . import CPU, pipeline, voice
 from ..project import Project
 
 
@@ -31,6 +31,7 @@ def main(argv: list[str] | None = None) -> None:
           f"{cores} cores, load average {os.getloadavg()[0]:.1f}", flush=True)
 
     rows, notes = pipeline.measure(project, env, bench, jobs, args.memory_scenes)
+    rows += voice.measure(project, "l", CPU["cold build"], "cold build -q l")
     print_table(rows)
     for line in notes:
         print(line)
