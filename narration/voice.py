@@ -82,8 +82,10 @@ class PiperVoice:
                  sentence_pause: float, source: str) -> None:
         self.model, self.config, self.sha256 = model, config, sha256
         self.length_scale, self.sentence_pause, self.source = length_scale, sentence_pause, source
+        from .align import VERSION as align_version
+
         self.identity = (f"piper model={sha256} length_scale={length_scale} "
-                         f"sentence_pause={sentence_pause} noise=0")
+                         f"sentence_pause={sentence_pause} noise=0 align={align_version}")
 
     @cached_property
     def _voice(self):
