@@ -5,7 +5,8 @@ characters (the broadcast and YouTube norm), breaking at the end of a sentence
 where one falls inside, else at a clause (comma), else where the text fills.
 Each cue starts when its first word is said and lasts until the next cue starts;
 the line's last cue lasts until the line's end (its speech and the pause after
-it). A cue shorter than MIN_CUE is merged into a neighbour when the text fits.
+it). A cue shorter than MIN_CUE, or with more words than MAX_WORDS_PER_SECOND
+allows a reader, is merged into a neighbour when the text fits.
 Within a line cues touch but never overlap.
 """
 
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 MAX_CHARS = 42
 MAX_LINES = 2
 MIN_CUE = 1.0
+MAX_WORDS_PER_SECOND = 3.0  # a cue faster than this is merged into a neighbour when it fits
 SENTENCE_END = (".", "?", "!", ":")
 CLAUSE_END = (",", ";")
 
@@ -75,7 +77,7 @@ def cues(tokens: Sequence[TimedToken], end: float) -> list[Cue]:
         changed = False
         starts = [g[0].start for g in groups] + [end]
         for k, g in enumerate(groups):
-            if starts[k + 1] - starts[k] >= MIN_CUE:
+            if starts[k + 1] - starts[k] >= max(MIN_CUE, len(g) / MAX_WORDS_PER_SECOND):
                 continue
             for j in (k - 1, k + 1) if k else (k + 1,):
                 if 0 <= j < len(groups):

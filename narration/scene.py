@@ -29,6 +29,7 @@ from .captions import TimedToken, cues
 from .text import Line, LineError, parse
 
 MIN_BEAT = 1.0  # seconds: no line, however short, flashes past
+MIN_HOLD = 1.0  # seconds a beat's final picture stays after its last animation
 
 
 class NarrationError(RuntimeError):
@@ -51,6 +52,12 @@ class Beat:
         """When the next line may begin: the speech, the pause, and at least MIN_BEAT."""
         return self.start + max(MIN_BEAT, self.duration + self.pause)
 
+    def _late(self, what: str, target: float) -> None:
+        from manim import logger
+
+        logger.warning(f"{type(self.scene).__name__}: {what} is {self.scene.renderer.time - target:.2f}"
+                       f" s past in {self.line.caption!r}: the animations before it run too long")
+
     def at(self, mark: str) -> float:
         """Scene time at which the word after bookmark ``mark`` starts."""
         if mark not in self.line.marks:
@@ -61,6 +68,8 @@ class Beat:
     def until(self, mark: str | None = None) -> float:
         """Seconds from now to bookmark ``mark`` (or to the end of the speech); at least a frame."""
         target = self.start + self.duration if mark is None else self.at(mark)
+        if target < self.scene.renderer.time - 1e-6:
+            self._late(f"bookmark {mark!r}" if mark else "the end of the speech", target)
         return max(1 / config.frame_rate, target - self.scene.renderer.time)
 
     @property
@@ -75,7 +84,8 @@ class Beat:
     def __exit__(self, kind: Any, exc: Any, tb: Any) -> None:
         self.scene._beat = None
         if kind is None:
-            self.scene._hold_until(self.end)
+            # The speech and its pause, and the last animation's result held MIN_HOLD.
+            self.scene._hold_until(max(self.end, self.scene._changed_at + MIN_HOLD))
 
 
 def _frames(seconds: float) -> int:
@@ -94,6 +104,14 @@ class NarratedScene(Scene):
         self.narration: list[dict[str, Any]] = []
         self.voice_seconds = 0.0  # CPU seconds spent synthesising (cache misses only)
         self._beat: Beat | None = None
+        self._changed_at = 0.0  # scene time at which the last animation (not a wait) ended
+
+    def play(self, *animations: Any, **kwargs: Any) -> None:
+        from manim import Wait
+
+        super().play(*animations, **kwargs)
+        if not all(isinstance(a, Wait) for a in animations):
+            self._changed_at = self.renderer.time
 
     def _line(self, text: str) -> Line:
         try:
