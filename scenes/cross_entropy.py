@@ -103,8 +103,8 @@ class CrossEntropy(NarratedScene):
         self.show_point(1, f"Then at w = {mark('w')}{w}, a gentler push: slope "
                            f"{mark('slope')}{slope}.")
         w, loss, slope = self.said_row(2)
-        self.show_point(2, f"At {mark('w')}{w}, the slope is {mark('slope')}{slope}: gentler "
-                           "still.")
+        self.show_point(2, f"Further along, at {mark('w')}{w}, the slope is {mark('slope')}"
+                           f"{slope}: gentler still.")
 
         self.next_section("Zero loss at w = 1")
         w, loss, slope = self.said_row(3)
@@ -248,6 +248,6 @@ class CrossEntropy(NarratedScene):
         label = get_text("refused", size=palette.SMALL_SIZE, color=palette.BAD)
         label.next_to(band, UP, buff=0.15)
         with self.voiceover("Outside this range w is no probability: the loss is undefined, "
-                            "and our library refuses such a w."):
+                            "and our library refuses it."):
             self.play(Indicate(self.domain, color=palette.BAD), run_time=1.5)
             self.play(FadeIn(band), Create(edge), Write(label), run_time=1.5)
