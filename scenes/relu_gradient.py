@@ -208,7 +208,7 @@ class ReluGradient(NarratedScene):
         x = display.exact(RELU_INACTIVE)
         off = display.exact(lessonlib.relu_prime(RELU_INACTIVE))
         total = display.exact(lessonlib.relu_chain_product(list(path)))
-        with self.voiceover(f"Now give one unit the input {mark('x')}{x}. Its slope is "
+        with self.voiceover(f"Now give a unit the input {mark('x')}{x}. Its slope is "
                             f"{mark('tag')}{off}, and the whole product becomes "
                             f"{mark('product')}{total}.") as beat:
             self.play(Transform(node, new_node), run_time=min(1.2, beat.until("x")))
