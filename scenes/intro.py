@@ -101,10 +101,8 @@ class Intro(NarratedScene):
                       Create(edges), run_time=2)
             self.play(Indicate(output, color=palette.WEIGHT, scale_factor=1.4), FadeIn(w_label),
                       run_time=beat.until("w"))
-        with self.voiceover(f"A {mark('loss')}loss scores it, and training nudges the "
-                            "weights.") as beat:
-            self.play(GrowArrow(to_loss), FadeIn(loss, shift=RIGHT * 0.2),
-                      run_time=beat.until("loss"))
+        with self.voiceover("A loss scores it, and training nudges the weights."):
+            self.play(GrowArrow(to_loss), FadeIn(loss, shift=RIGHT * 0.2), run_time=1.5)
         with self.voiceover("How, then, does a loss tell a weight where to go?"):
             self.play(Write(question), run_time=2)
         self.question = question
@@ -175,13 +173,13 @@ class Intro(NarratedScene):
         curve_label.next_to(axes.c2p(2, 4), LEFT, buff=0.3)
 
         with self.voiceover(f"Shrink the problem: one weight, {mark('w')}w, "
-                            f"and a target, {mark('target')}{TARGET}.") as beat:
+                            f"and a {mark('target')}target, {TARGET}.") as beat:
             self.play(FadeOut(self.network), FadeOut(self.w_label), FadeOut(self.question),
                       run_time=1)
             self.play(Create(plot), FadeIn(weight_only, scale=1.5), FadeIn(setting[0]),
                       run_time=beat.until("w"))
             self.play(FadeIn(target, shift=UP * 0.2), FadeIn(setting[1]),
-                      run_time=min(1, beat.until("target")))
+                      run_time=beat.until("target"))
         self.add(weight)
         self.remove(weight_only)
         with self.voiceover(f"The loss, {mark('L')}L of w, scores the miss: {mark('lowest')}lowest "
@@ -238,6 +236,6 @@ class Intro(NarratedScene):
             self.play(FadeIn(notes[2], shift=UP * 0.2), run_time=beat.until("slope"))
         with self.voiceover(f"Next: why that {mark('minus')}minus sign always sends w "
                             f"{mark('downhill')}downhill.") as beat:
-            self.play(Indicate(rule[3], color=palette.STEP, scale_factor=1.6),
-                      run_time=beat.until("downhill"))
-            self.play(GrowArrow(hint[1]), run_time=1)
+            self.wait(beat.until("minus") - 0.3)
+            self.play(Indicate(rule[3], color=palette.STEP, scale_factor=1.6), run_time=1.2)
+            self.play(GrowArrow(hint[1]), run_time=beat.until("downhill"))
