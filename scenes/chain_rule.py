@@ -20,7 +20,6 @@ from manim import (
     FadeIn,
     GrowArrow,
     Indicate,
-    LaggedStart,
     ReplacementTransform,
     ShowPassingFlash,
     SurroundingRectangle,
@@ -44,16 +43,14 @@ PLACES = 4  # decimals for every rounded value in this scene
 TWO = display.exact(lessonlib.mse_grad(1))  # the 2 of dL/da1 = 2 a1 (L = a1^2), drawn and said
 
 
+def num(value) -> str:
+    """A value as this scene writes (and says) it: exact where lessonlib is exact, else to PLACES."""
+    return display.fixed(value, PLACES) if isinstance(value, float) else display.exact(value)
+
+
 def approx_or_equal(value) -> str:
     """'= 2' for a value lessonlib gives exactly, '\\approx 0.7311' for a rounded float."""
-    if isinstance(value, float):
-        return r"\approx " + display.fixed(value, PLACES)
-    return "= " + display.exact(value)
-
-
-def num(value) -> str:
-    """A value as this scene writes it: exact where lessonlib is exact, else to PLACES."""
-    return display.fixed(value, PLACES) if isinstance(value, float) else display.exact(value)
+    return (r"\approx " if isinstance(value, float) else "= ") + num(value)
 
 
 class ChainRule(NarratedScene):
@@ -197,11 +194,14 @@ class ChainRule(NarratedScene):
             f"The loss changes by {TWO} a1, about {mark('dl')}{num(f.dl_da1)}, per unit of a1; "
             f"{mark('sigmoid')}the sigmoid's slope at u1 is about {mark('da')}{num(f.da1_du1)}."
         ) as beat:
-            self.wait(max(0, beat.until("dl") - 0.3))
+            self.wait_until("dl")
             self.play(Indicate(self.local_factors[2][1], color=palette.GRADIENT), run_time=1.2)
             self.wait_until("sigmoid")
-            self.play(GrowArrow(self.back_arrows[1]), run_time=min(1.0, beat.until("da") / 3))
-            self.play(Write(self.local_factors[1][0]), run_time=min(1.2, beat.until("da") / 2))
+            # Arrow, rule, value: the value lands as the voice reaches it.
+            self.play(GrowArrow(self.back_arrows[1]),
+                      run_time=max(0.3, min(1.0, beat.until("da") / 3)))
+            self.play(Write(self.local_factors[1][0]),
+                      run_time=max(0.3, min(1.2, beat.until("da") / 2)))
             self.play(FadeIn(self.local_factors[1][1], shift=UP * 0.2),
                       run_time=beat.until("da"))
         with self.voiceover(f"And u1 grows by x, which is {mark('two')}{num(f.du1_dw1)}, per "
@@ -223,7 +223,8 @@ class ChainRule(NarratedScene):
             source.submobjects[2 + 2 * i] = factor[0][0].copy()
         with self.voiceover("The chain rule multiplies the factors along the path from loss to "
                             "weight.") as beat:
-            self.play(ReplacementTransform(source, symbolic, path_arc=PI / 3),  # arcs, so they pass
+            # The factors arc down, so they pass one another.
+            self.play(ReplacementTransform(source, symbolic, path_arc=PI / 3),
                       run_time=min(2.5, beat.remaining))
 
         numbers = [num(f.dl_da1), num(f.da1_du1), num(f.du1_dw1)]
@@ -250,5 +251,5 @@ class ChainRule(NarratedScene):
         with self.voiceover(f"That is the exact product rounded once, not a product of rounded "
                             f"factors: hence, {mark('approx')}approximately.") as beat:
             self.play(FadeIn(note, shift=UP * 0.2), run_time=1.5)
-            self.wait(max(0, beat.until("approx") - 0.2))
+            self.wait_until("approx")
             self.play(Indicate(self.approx, color=palette.GRADIENT), run_time=1.2)

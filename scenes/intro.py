@@ -236,6 +236,6 @@ class Intro(NarratedScene):
             self.play(FadeIn(notes[2], shift=UP * 0.2), run_time=beat.until("slope"))
         with self.voiceover(f"Next: why that {mark('minus')}minus sign always sends w "
                             f"{mark('downhill')}downhill.") as beat:
-            self.wait(beat.until("minus") - 0.3)
+            self.wait_until("minus")
             self.play(Indicate(rule[3], color=palette.STEP, scale_factor=1.6), run_time=1.2)
             self.play(GrowArrow(hint[1]), run_time=beat.until("downhill"))

@@ -280,7 +280,7 @@ class LearningRate(NarratedScene):
                             "exploding updates.") as beat:
             self.play(*(FadeIn(verdicts[i], shift=UP * 0.15) for i in bad),
                       *(self.panels[i].factor[1].animate.set_color(palette.BAD) for i in bad),
-                      run_time=min(2, beat.remaining - 1))
+                      run_time=max(0.5, min(2, beat.remaining - 1)))
 
     def get_shelf(self):
         """A loss with a high, flat shelf: steep near the middle, almost level on the right."""
@@ -344,5 +344,6 @@ class LearningRate(NarratedScene):
                             f"{mark('vanishing')}vanishing updates.") as beat:
             self.play(FadeIn(flat_dot), Create(flat_tan), GrowArrow(flat_arrow), FadeIn(tiny),
                       run_time=min(1.5, beat.until("vanishing")))
-            self.wait(beat.until("vanishing") - 1)
+            if beat.until("vanishing") > 1.5:  # a one-second fade that ends on the word
+                self.wait(beat.until("vanishing") - 1)
             self.play(FadeIn(shelf_label), run_time=beat.until("vanishing"))
