@@ -62,11 +62,21 @@ def _split(tokens: list[TimedToken]) -> list[list[TimedToken]]:
             middle = len(" ".join(t.text for t in tokens)) / 2
             best = min(cuts, key=lambda k: abs(len(" ".join(t.text for t in tokens[:k])) - middle))
             return _split(tokens[:best]) + _split(tokens[best:])
-    # No punctuation to break at: fill greedily.
-    for k in range(len(tokens) - 1, 0, -1):
-        if wrap([t.text for t in tokens[:k]]) is not None:
-            return [tokens[:k]] + _split(tokens[k:])
-    return [tokens[:1]] + _split(tokens[1:])  # one word longer than a whole cue
+    # No punctuation to break at: the fewest cues that fit, of balanced lengths (no
+    # stray last word on a cue of its own).
+    for parts in range(2, len(tokens) + 1):
+        size = len(" ".join(t.text for t in tokens)) / parts
+        cuts, start = [], 0
+        for _ in range(parts - 1):
+            k = start + 1
+            while k < len(tokens) - 1 and len(" ".join(t.text for t in tokens[start:k + 1])) <= size:
+                k += 1
+            cuts.append(k)
+            start = k
+        pieces = [tokens[a:b] for a, b in zip([0, *cuts], [*cuts, len(tokens)]) if a < b]
+        if all(wrap([t.text for t in p]) is not None for p in pieces):
+            return pieces
+    return [[t] for t in tokens]  # words longer than a whole cue each
 
 
 def cues(tokens: Sequence[TimedToken], end: float) -> list[Cue]:

@@ -164,11 +164,12 @@ class NarratedScene(Scene):
         })
         return beat
 
-    def wait_until(self, mark: str) -> None:
-        """Hold until the word after bookmark ``mark`` of the current line is said."""
+    def wait_until(self, mark: str, lead: float = 0.0) -> None:
+        """Hold until ``lead`` seconds before the word after bookmark ``mark`` is said
+        (no wait at all if that moment has passed)."""
         if self._beat is None:
             raise NarrationError(f"{type(self).__name__}: wait_until({mark!r}) outside a voiceover")
-        self._hold_until(self._beat.at(mark))
+        self._hold_until(self._beat.at(mark) - lead)
 
     def _hold_until(self, t: float) -> None:
         left = t - self.renderer.time

@@ -53,3 +53,13 @@ def test_every_cue_fits_and_none_overlaps(words, pace):
         assert all(len(line) <= MAX_CHARS for line in lines) or len(cue.text.split()) == 1
     assert all(a.end <= b.start for a, b in zip(out, out[1:]))
     assert out[-1].end == end
+
+
+def test_a_line_without_punctuation_splits_into_balanced_cues():
+    """No cue of one stray word (it would flash past or need a neighbour it cannot join)."""
+    words = timed("Each factor is measured along the path that runs from the loss back to "
+                  "the weight it depends on", pace=0.3)
+    out = cues(words, end=len(words) * 0.3 + 0.5)
+    assert len(out) == 2
+    counts = [len(c.text.split()) for c in out]
+    assert min(counts) >= 8, counts
