@@ -19,6 +19,7 @@ COMMANDS = {
     "watch": "lecture.commands:watch_cmd",
     "publish": "lecture.publish.commands:publish_cmd",
     "check": "lecture.publish.commands:check_cmd",
+    "present": "lecture.presenter.commands:present_cmd",
 }
 
 
