@@ -2,16 +2,14 @@
 
 The folder is self-contained: index.html and notes.html with their CSS and JS
 (copied from assets/), lecture.js (the beats, notes and captions as data, since
-a page opened from file:// may not fetch its neighbours), lecture.mp4 (the built
-video itself, hard-linked when possible), captions.vtt, frames/ (each beat's
-last frame) and handout.pdf.
+a page opened from file:// may not fetch its neighbours), lecture.mp4 (a copy of
+the built video), captions.vtt, frames/ (each beat's last frame) and handout.pdf.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 from collections.abc import Callable
 from importlib import resources
@@ -34,10 +32,16 @@ def asset_dir():
 
 
 def has_audio(video: Path) -> bool:
+    """Does the video carry a sound track (the narration)?"""
     import av
 
-    with av.open(str(video)) as container:
-        return bool(container.streams.audio)
+    from ..media import VideoError
+
+    try:
+        with av.open(str(video)) as container:
+            return bool(container.streams.audio)
+    except (av.FFmpegError, OSError) as exc:
+        raise VideoError(f"{video.name} cannot be opened ({exc})") from None
 
 
 def presenter_key(lecture: Lecture, title: str, language: str) -> str:
@@ -77,14 +81,6 @@ def page_data(lecture: Lecture, title: str, language: str, narrated: bool, vtt: 
     }
 
 
-def _place_video(source: Path, target: Path) -> None:
-    """Hard-link the built video (the build replaces it by rename, never in place), or copy."""
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
-
-
 def build_folder(lecture: Lecture, out: Path, key: str, title: str, language: str,
                  step: Callable[[str], None] = lambda _: None) -> dict[str, Any]:
     """Build the presenter folder for `lecture` into `out` (checked by the caller)."""
@@ -92,7 +88,9 @@ def build_folder(lecture: Lecture, out: Path, key: str, title: str, language: st
 
     with folder.staging(out, key) as tmp:
         step("video")
-        _place_video(lecture.video, tmp / VIDEO)
+        # A copy, not a hard link: a file copied over lecture.mp4 in place (`cp`) must not
+        # change the presenter's video behind its back.
+        shutil.copy2(lecture.video, tmp / VIDEO)
         narrated = has_audio(lecture.video)
         vtt = to_vtt(fit_to_video(lecture.cues, lecture.duration))
         (tmp / "captions.vtt").write_text(vtt, encoding="utf-8")

@@ -31,6 +31,7 @@ def present_cmd(quality: str, out: Path | None, serve: bool, port: int) -> None:
     ? all keys. handout.pdf has one page per beat for students.
     """
     from .. import store
+    from ..media import VideoError
     from . import folder
     from .beats import page_meta, read_lecture
     from .build import build_folder, presenter_key
@@ -54,6 +55,9 @@ def present_cmd(quality: str, out: Path | None, serve: bool, port: int) -> None:
                                     step=lambda what: click.echo(f"  {what}…", err=True))
             except OSError as exc:
                 raise LectureError(f"cannot write {shown}: {exc.strerror or exc}") from None
+            except VideoError as exc:
+                raise LectureError(f"the built lecture is damaged: {exc}; rebuild it with "
+                                   f"`lecture build -q {quality}`") from None
             voice = "with narration" if data["hasNarration"] else "silent (no audio track)"
             click.echo(f"presenter: {shown}/index.html, {len(lecture.beats)} beats in "
                        f"{len(data['scenes'])} scenes, {voice}; handout: {shown}/handout.pdf "
