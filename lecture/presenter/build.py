@@ -22,7 +22,6 @@ from . import folder
 from .beats import Lecture
 from .handout import write_handout
 
-VERSION = "1"  # bump when the folder's layout or data changes
 ASSETS = ("index.html", "notes.html", "present.css", "present.js", "notes.js")
 VIDEO = "lecture.mp4"
 
@@ -45,13 +44,16 @@ def has_audio(video: Path) -> bool:
 
 
 def presenter_key(lecture: Lecture, title: str, language: str) -> str:
-    """What the folder is made from: the build's three files, the page's assets, the title."""
-    h = hashlib.sha256(f"presenter {VERSION}\n{title}\n{language}\n".encode())
+    """What the folder is made from: the build's three files, the title and language, and
+    this package's own code and assets (so a new version of the page rebuilds it)."""
+    h = hashlib.sha256(f"presenter\n{title}\n{language}\n".encode())
     for path in (lecture.folder / "manifest.json", lecture.captions, lecture.video):
         h.update(f"{path.name} {store.sha256_file(path) if path.is_file() else '-'}\n".encode())
-    for name in ASSETS:
-        h.update(f"{name} {hashlib.sha256(asset_dir().joinpath(name).read_bytes()).hexdigest()}\n"
-                 .encode())
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            h.update(f"{path.relative_to(package).as_posix()} {store.sha256_file(path)}\n"
+                     .encode())
     return h.hexdigest()
 
 

@@ -58,6 +58,7 @@ def write_handout(path: Path, title: str, beats: Sequence[Beat], frames: Sequenc
     pdf.setTitle(f"{title}: handout")
     pdf.setSubject(f"{len(beats)} beats, one per page: the last frame and the narration")
     pdf.setCreator("lecture present")
+    pdf.setAuthor(title)
     for beat, frame in zip(beats, frames):
         top = height - margin
         pdf.setFont(regular, 9)
