@@ -142,3 +142,22 @@ def test_checks_catch_the_wrong_beat(browser, silent):
         assert_played(browser, all_beats[2])
     with pytest.raises(AssertionError, match="not beat 3"):
         assert_shows(browser, references, 2)
+
+
+def test_clicks_on_the_strip_and_the_picture(browser, silent):
+    from selenium.webdriver.common.by import By
+
+    all_beats = beats(silent)
+    open_page(browser, url(silent))
+    browser.execute_script("window.shownFrames = [];")
+    browser.find_elements(By.CSS_SELECTOR, "#progress .beat")[2].click()
+    assert_played(browser, all_beats[2])
+    browser.execute_script("window.shownFrames = [];")
+    browser.find_element(By.ID, "stage").click()  # a click on the picture: the next beat
+    assert_played(browser, all_beats[3])
+    cells = browser.execute_script(
+        "return Array.from(document.querySelectorAll('#progress .beat'))"
+        ".map(c => Array.from(c.classList).sort().join(' '))")
+    assert cells == ["beat done", "beat done", "beat done", "beat current done"]
+    press(browser, " ")  # the strip kept no focus, so Space is the page's key again
+    assert browser.execute_script("return presenter.state().index") == 3

@@ -229,10 +229,15 @@
       for (const i of scene.beats) {
         const cell = document.createElement("button");
         cell.className = "beat";
+        cell.tabIndex = -1;  // never keeps the focus: Space and Enter belong to the page
         cell.dataset.index = String(i);
         cell.title = `${beats[i].number}. ${beats[i].title}`;
         cell.style.flexGrow = String(beats[i].end - beats[i].start);
-        cell.addEventListener("click", (event) => { event.stopPropagation(); playBeat(i); });
+        cell.addEventListener("click", (event) => {
+          event.stopPropagation();
+          cell.blur();
+          playBeat(i);
+        });
         row.appendChild(cell);
       }
       const label = document.createElement("span");
