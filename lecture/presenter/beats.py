@@ -93,7 +93,8 @@ def read_lecture(folder: Path, quality: str, shown: str) -> Lecture:
         try:
             cues = read_srt_text(lecture.captions.read_text(encoding="utf-8-sig"))
         except (UnicodeDecodeError, srt.SRTParseError):
-            raise _missing(quality, f"{shown}/{lecture.captions.name} is not valid SubRip") from None
+            raise _missing(quality,
+                           f"{shown}/{lecture.captions.name} is not valid SubRip") from None
     try:
         beats = beats_of(manifest, cues)
     except (KeyError, TypeError, ValueError):

@@ -22,7 +22,7 @@ from . import folder
 from .beats import Lecture
 from .handout import write_handout
 
-ASSETS = ("index.html", "notes.html", "present.css", "present.js", "notes.js")
+ASSETS = ("index.html", "notes.html", "present.css", "present.js", "bar.js", "notes.js")
 VIDEO = "lecture.mp4"
 
 

@@ -70,9 +70,12 @@ def press(driver, *keys: str) -> None:
 
 def wait_held(driver, timeout: float = 10.0) -> dict:
     """Wait until the video has stopped (paused, not seeking) and return its state."""
-    return wait_for(lambda: (lambda v: v if v["paused"] and not v["seeking"]
-                             and driver.execute_script("return presenter.state().phase") != "playing"
-                             else None)(video(driver)), timeout, "the beat to end and hold")
+    def held():
+        state = video(driver)
+        phase = driver.execute_script("return presenter.state().phase")
+        return state if state["paused"] and not state["seeking"] and phase != "playing" else None
+
+    return wait_for(held, timeout, "the beat to end and hold")
 
 
 def console_errors(driver) -> list[str]:

@@ -13,8 +13,9 @@ from .conftest import QUALITY, lecture, out_dir, write_project
 
 pytestmark = pytest.mark.slow  # runs the real command on a real (tiny) render
 
-PAGE_FILES = {"index.html", "notes.html", "present.css", "present.js", "notes.js", "lecture.js",
-              "lecture.mp4", "captions.vtt", "manifest.json", "handout.pdf", MARKER}
+ASSETS = ("index.html", "notes.html", "present.css", "present.js", "bar.js", "notes.js")
+PAGE_FILES = {*ASSETS, "lecture.js", "lecture.mp4", "captions.vtt", "manifest.json",
+              "handout.pdf", MARKER}
 
 
 def one_error(done) -> str:
@@ -34,7 +35,7 @@ def test_the_folder_holds_everything_the_page_needs(silent):
     vtt = (silent / "captions.vtt").read_text()
     assert vtt.startswith("WEBVTT") and "it turns into a blue circle" in vtt
     # Nothing is fetched from the network: no URL with a scheme in the page's files.
-    for name in ("index.html", "notes.html", "present.css", "present.js", "notes.js"):
+    for name in ASSETS:
         text = (silent / name).read_text()
         assert "http:" not in text and "https:" not in text and "//cdn" not in text, name
 

@@ -51,7 +51,8 @@
   function tick() {
     const started = last && last.startedAt;
     $("elapsed").textContent = started ? clock(Date.now() - started) : "0:00";
-    $("clock").textContent = new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    $("clock").textContent = new Date().toLocaleTimeString([], { hour: "2-digit",
+                                                                 minute: "2-digit" });
   }
 
   window.addEventListener("message", (event) => {
@@ -78,6 +79,7 @@
   } else {
     $("orphan").hidden = false;
   }
-  render({ index: -1, phase: "ready", startedAt: null, hasNarration: L.hasNarration, muted: false });
+  render({ index: -1, phase: "ready", startedAt: null, hasNarration: L.hasNarration,
+           muted: false });
   setInterval(tick, 500);
 })();

@@ -217,37 +217,6 @@
     flashTimer = setTimeout(() => { box.hidden = true; }, 3500);
   }
 
-  function buildProgress() {
-    const strip = $("progress");
-    for (const scene of L.scenes) {
-      const group = document.createElement("div");
-      group.className = "scene";
-      const span = scene.beats.reduce((sum, i) => sum + (beats[i].end - beats[i].start), 0);
-      group.style.flexGrow = String(span);
-      const row = document.createElement("div");
-      row.className = "beats";
-      for (const i of scene.beats) {
-        const cell = document.createElement("button");
-        cell.className = "beat";
-        cell.tabIndex = -1;  // never keeps the focus: Space and Enter belong to the page
-        cell.dataset.index = String(i);
-        cell.title = `${beats[i].number}. ${beats[i].title}`;
-        cell.style.flexGrow = String(beats[i].end - beats[i].start);
-        cell.addEventListener("click", (event) => {
-          event.stopPropagation();
-          cell.blur();
-          playBeat(i);
-        });
-        row.appendChild(cell);
-      }
-      const label = document.createElement("span");
-      label.className = "scene-name";
-      label.textContent = scene.name;
-      group.append(row, label);
-      strip.appendChild(group);
-    }
-  }
-
   function snapshot() {
     const track = captionTrack();
     return {
@@ -259,35 +228,13 @@
 
   function update() {
     const s = snapshot();
-    const cells = document.querySelectorAll("#progress .beat");
-    cells.forEach((cell, i) => {
-      cell.classList.toggle("done", i < s.index || (i === s.index && s.phase === "held"));
-      cell.classList.toggle("current", i === s.index);
-    });
-    document.querySelectorAll("#progress .scene").forEach((group, k) => {
-      const mine = L.scenes[k].beats.includes(s.index);
-      group.classList.toggle("current", mine);
-    });
-    $("counter").textContent = s.index < 0 ? `– / ${beats.length}` : `${s.index + 1} / ${beats.length}`;
-    $("cc").textContent = s.captions ? "CC on" : "CC off";
-    $("voice").textContent = !L.hasNarration ? "no narration" : s.muted ? "narration muted" : "narration on";
     $("hint").hidden = s.index >= 0;
     $("goto").hidden = !s.digits;
     $("goto").textContent = s.digits ? `Go to beat ${s.digits} — Enter` : "";
     document.body.dataset.phase = s.phase;
     document.body.dataset.beat = String(s.index + 1);
+    document.dispatchEvent(new CustomEvent("presenter-update", { detail: s }));
     sendState();
-  }
-
-  // The current beat's cell fills as it plays.
-  function paintProgress() {
-    const cell = document.querySelector("#progress .beat.current");
-    if (cell && state.index >= 0) {
-      const beat = beats[state.index];
-      const part = state.phase === "held" ? 1 : (video.currentTime - beat.start) / (beat.end - beat.start);
-      cell.style.setProperty("--fill", `${Math.round(Math.min(1, Math.max(0, part)) * 100)}%`);
-    }
-    requestAnimationFrame(paintProgress);
   }
 
   // -- the notes window -------------------------------------------------------------------
@@ -328,8 +275,6 @@
   video.addEventListener("error", () => flash(`The video ${L.video} cannot be played here` +
     " (try `lecture present --serve`)."));
   addCaptions();
-  buildProgress();
+  window.presenter = { state: snapshot, play: playBeat, video };
   update();
-  requestAnimationFrame(paintProgress);
-  window.presenter = { state: snapshot, beats };
 })();
