@@ -73,14 +73,33 @@ def test_console_check_catches_a_broken_page(browser, silent, tmp_path):
     assert any("lecture.js" in e or "LECTURE" in e for e in errors), errors
 
 
+def reference_frames(folder) -> list[np.ndarray]:
+    """Each beat's last frame, read from the video with PyAV (as the storyboard reads it)."""
+    return [np.asarray(img.convert("RGB"), dtype=np.float32)
+            for img in frames_at(folder / "lecture.mp4", [b["end"] for b in beats(folder)])]
+
+
+def assert_shows(driver, references: list[np.ndarray], i: int) -> None:
+    """A screenshot's video area is beat i's last frame, clearly nearer it than any other."""
+    size = (references[0].shape[1], references[0].shape[0])
+    index, diffs = closest_frame(video_pixels(driver, size), references)
+    assert index == i, f"the screen shows beat {index + 1}'s frame, not beat {i + 1}'s: {diffs}"
+    others = sorted(d for k, d in enumerate(diffs) if k != i)
+    assert diffs[i] < others[0] / 3, f"beat {i + 1}'s frame is not clearly on screen: {diffs}"
+
+
 def test_each_key_plays_the_next_beat_and_holds_its_last_frame(browser, silent):
+    """Right, Space, Page Down (a clicker), Enter: each plays the next beat from its start,
+    pauses on its last frame, and that frame is what a screenshot shows."""
     all_beats = beats(silent)
+    references = reference_frames(silent)
     open_page(browser, url(silent))
     state = video(browser)
     assert state["paused"] and state["time"] == 0
-    for key, beat in zip((RIGHT, SPACE, PAGE_DOWN, ENTER), all_beats):
+    for i, (key, beat) in enumerate(zip((RIGHT, SPACE, PAGE_DOWN, ENTER), all_beats)):
         press(browser, key)
         assert_played(browser, beat)
+        assert_shows(browser, references, i)
     press(browser, RIGHT)  # past the last beat: nothing moves
     assert browser.execute_script("return presenter.state().index") == len(all_beats) - 1
     assert console_errors(browser) == []
@@ -104,30 +123,6 @@ def test_previous_and_numbered_beats(browser, silent):
     wait_for(lambda: browser.execute_script(
         "return presenter.state().phase === 'ready' && document.getElementById('video')"
         ".currentTime === 0"), what="the start")
-
-
-def reference_frames(folder) -> list[np.ndarray]:
-    """Each beat's last frame, read from the video with PyAV (as the storyboard reads it)."""
-    return [np.asarray(img.convert("RGB"), dtype=np.float32)
-            for img in frames_at(folder / "lecture.mp4", [b["end"] for b in beats(folder)])]
-
-
-def assert_shows(driver, references: list[np.ndarray], i: int) -> None:
-    """A screenshot's video area is beat i's last frame, clearly nearer it than any other."""
-    size = (references[0].shape[1], references[0].shape[0])
-    index, diffs = closest_frame(video_pixels(driver, size), references)
-    assert index == i, f"the screen shows beat {index + 1}'s frame, not beat {i + 1}'s: {diffs}"
-    others = sorted(d for k, d in enumerate(diffs) if k != i)
-    assert diffs[i] < others[0] / 3, f"beat {i + 1}'s frame is not clearly on screen: {diffs}"
-
-
-def test_screenshot_shows_the_held_beats_last_frame(browser, silent):
-    references = reference_frames(silent)
-    open_page(browser, url(silent))
-    for i, beat in enumerate(beats(silent)):
-        press(browser, str(beat["number"]), ENTER)
-        assert_played(browser, beat)
-        assert_shows(browser, references, i)
 
 
 def test_checks_catch_the_wrong_beat(browser, silent):

@@ -9,7 +9,7 @@ import pytest
 
 from lecture.presenter.folder import MARKER
 
-from .conftest import QUALITY, lecture, out_dir, write_project
+from .conftest import QUALITY, out_dir, write_project
 
 pytestmark = pytest.mark.slow  # runs the real command on a real (tiny) render
 
@@ -18,9 +18,20 @@ PAGE_FILES = {*ASSETS, "lecture.js", "lecture.mp4", "captions.vtt", "manifest.js
               "handout.pdf", MARKER}
 
 
+def lecture(root, *args: str):
+    """Run `lecture ARGS` in this process for the project at `root` (click's test runner)."""
+    from click.testing import CliRunner
+
+    from lecture.cli import main
+
+    return CliRunner(env={"LECTURE_ROOT": str(root)}).invoke(main, list(args),
+                                                             prog_name="lecture")
+
+
 def one_error(done) -> str:
     """The command failed with exactly one line on stderr, no traceback; return it."""
-    assert done.returncode != 0, done.stdout
+    assert done.exit_code == 1, done.output
+    assert done.exception is None or isinstance(done.exception, SystemExit), done.exception
     lines = [ln for ln in done.stderr.splitlines() if ln.strip() and not ln.startswith("  ")]
     assert len(lines) == 1 and lines[0].startswith("error: "), done.stderr
     assert "Traceback" not in done.stderr
@@ -77,16 +88,16 @@ def test_an_empty_folder_is_used_and_a_previous_presenter_replaced(project, tmp_
     out = tmp_path / "empty"
     out.mkdir()
     first = lecture(project, "present", "-q", QUALITY, "--out", str(out))
-    assert first.returncode == 0, first.stderr
+    assert first.exit_code == 0, first.output
     assert PAGE_FILES <= {p.name for p in out.iterdir()}
     again = lecture(project, "present", "-q", QUALITY, "--out", str(out))
-    assert again.returncode == 0 and again.stdout.startswith("up to date"), again.stdout
+    assert again.exit_code == 0 and again.stdout.startswith("up to date"), again.stdout
 
     (out / "leftover.txt").write_text("written into the presenter folder")
     toml = project / "lecture.toml"
     toml.write_text(toml.read_text().replace("Shapes, a test lecture", "Renamed"))
     third = lecture(project, "present", "-q", QUALITY, "--out", str(out))
-    assert third.returncode == 0, third.stderr
+    assert third.exit_code == 0, third.output
     assert not (out / "leftover.txt").exists()  # the whole folder is the presenter's
     assert '"title": "Renamed"' in (out / "lecture.js").read_text()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
@@ -94,7 +105,7 @@ def test_an_empty_folder_is_used_and_a_previous_presenter_replaced(project, tmp_
 
 def test_a_failed_build_keeps_the_previous_folder(project):
     done = lecture(project, "present", "-q", QUALITY)
-    assert done.returncode == 0, done.stderr
+    assert done.exit_code == 0, done.output
     present = out_dir(project) / "present"
     before = {p.name: p.read_bytes() for p in present.iterdir() if p.is_file()}
     (out_dir(project) / "lecture.mp4").write_bytes(b"not a video")
