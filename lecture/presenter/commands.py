@@ -59,9 +59,10 @@ def present_cmd(quality: str, out: Path | None, serve: bool, port: int) -> None:
                 raise LectureError(f"the built lecture is damaged: {exc}; rebuild it with "
                                    f"`lecture build -q {quality}`") from None
             voice = "with narration" if data["hasNarration"] else "silent (no audio track)"
-            click.echo(f"presenter: {shown}/index.html, {len(lecture.beats)} beats in "
-                       f"{len(data['scenes'])} scenes, {voice}; handout: {shown}/handout.pdf "
-                       f"[{time.perf_counter() - started:.1f} s]")
+            scenes = len(data["scenes"])
+            click.echo(f"presenter: {shown}/index.html, {len(lecture.beats)} beats in {scenes} "
+                       f"scene{'s' if scenes != 1 else ''}, {voice}; handout: "
+                       f"{shown}/handout.pdf [{time.perf_counter() - started:.1f} s]")
     if serve:
         from .serve import serve as serve_folder
 
