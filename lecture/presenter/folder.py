@@ -71,8 +71,7 @@ def staging(out: Path, key: str) -> Iterator[Path]:
     out.parent.mkdir(parents=True, exist_ok=True)
     _sweep(out)
     tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
+    tmp.mkdir()  # never someone else's: ours were swept, and mkdir fails on anything else
     _write_marker(tmp, {"tool": TOOL, "key": None, "files": []})
     try:
         yield tmp

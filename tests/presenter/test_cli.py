@@ -126,3 +126,15 @@ def test_a_folder_with_a_forged_or_broken_marker_is_not_replaced(project, tmp_pa
     one_error(lecture(project, "present", "-q", QUALITY, "--out", str(out)))
     assert (out / "work.txt").read_text() == "keep"
     shutil.rmtree(out)
+
+
+def test_leftovers_of_an_interrupted_run_are_swept_and_nothing_else(project, tmp_path):
+    where = tmp_path / "class"
+    where.mkdir()
+    for name, marked in ((".talk.tmp-99999", True), (".talk.old-4", True), (".talk.tmp-5", False)):
+        (where / name).mkdir()
+        if marked:
+            (where / name / MARKER).write_text('{"tool": "lecture present", "key": null}')
+    done = lecture(project, "present", "-q", QUALITY, "--out", str(where / "talk"))
+    assert done.exit_code == 0, done.output
+    assert sorted(p.name for p in where.iterdir()) == [".talk.tmp-5", "talk"]
