@@ -123,6 +123,13 @@ def test_previous_and_numbered_beats(browser, silent):
     wait_for(lambda: browser.execute_script(
         "return presenter.state().phase === 'ready' && document.getElementById('video')"
         ".currentTime === 0"), what="the start")
+    press(browser, "\ue010")  # End: the lecture's last frame, held
+    state = wait_held(browser)
+    assert all_beats[-1]["end"] - frame_length(browser) <= state["time"] < all_beats[-1]["end"]
+    press(browser, "\ue011")  # Home: the start again
+    wait_for(lambda: browser.execute_script(
+        "return presenter.state().phase === 'ready' && document.getElementById('video')"
+        ".currentTime === 0"), what="the start after Home")
 
 
 def test_checks_catch_the_wrong_beat(browser, silent):

@@ -72,10 +72,7 @@
 
   function toEnd() {
     state.index = beats.length - 1;
-    video.pause();
-    state.phase = "held";
-    seekTo(lastFrameTime(beats[state.index]));
-    update();
+    hold();
   }
 
   // The frame just shown starts at t: is it the beat's last frame (or past it)?
