@@ -20,6 +20,7 @@ COMMANDS = {
     "record": "lecture.record:record_cmd",
     "publish": "lecture.publish.commands:publish_cmd",
     "check": "lecture.publish.commands:check_cmd",
+    "present": "lecture.presenter.commands:present_cmd",
 }
 
 
