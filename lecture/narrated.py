@@ -117,26 +117,58 @@ def _clip_samples(root: Path, line: dict[str, Any]):
     return read_wav(clip.wav)
 
 
+def _scene_track(root: Path, cache: Path, meta: dict[str, Any], samples: int):
+    """A scene's mastered voice, ``samples`` long, from its cache or made (and cached) now."""
+    import hashlib
+    import json
+
+    import numpy as np
+
+    from narration.mix import VERSION, Placement, build_track, master
+
+    manifest = read(cache, meta) or {"lines": [], "frame_rate": 1}
+    lines = [line for line in manifest["lines"] if not line["voice"].startswith("none")]
+    key = hashlib.sha256(json.dumps([VERSION, samples, [(x["key"], x["frame"]) for x in lines]])
+                         .encode()).hexdigest()
+    path = cache / f"{meta['scene']}.voice.npy"
+    record = store.read_json(path.with_suffix(".json")) or {}
+    if record.get("key") == key and path.is_file():
+        try:
+            track = np.load(path)
+            if len(track) == samples and store.sha256_file(path) == record.get("sha256"):
+                return track, len(lines)
+        except (OSError, ValueError):
+            pass
+    fps = Fraction(manifest["frame_rate"]).limit_denominator(1001)
+    placed = build_track([Placement(Fraction(int(x["frame"])) / fps, _clip_samples(root, x))
+                          for x in lines], Fraction(samples, 48_000))
+    track, _ = master(placed)
+    tmp = store.tmp_name(path)
+    with open(tmp, "wb") as fh:
+        np.save(fh, track)
+    store.commit(tmp, path)
+    store.write_json(path.with_suffix(".json"), {"key": key, "sha256": store.sha256_file(path)})
+    return track, len(lines)
+
+
 def mix(root: Path, cache: Path, metas: list[dict[str, Any]], offsets: list[Fraction],
         duration: Fraction, target: Path) -> dict[str, Any] | None:
-    """Encode the lecture's narration track to ``target``; None when no scene is narrated."""
-    from narration.mix import Placement, make_track
+    """Encode the lecture's narration track to ``target``; None when no scene is narrated.
 
-    placements = []
-    lines = 0
-    for meta, offset in zip(metas, offsets):
-        manifest = read(cache, meta)
-        if manifest is None:
-            continue
-        fps = Fraction(manifest["frame_rate"]).limit_denominator(1001)
-        for line in manifest["lines"]:
-            if line["voice"].startswith("none"):
-                continue
-            lines += 1
-            start = offset + Fraction(int(line["frame"])) / fps
-            placements.append(Placement(start, _clip_samples(root, line)))
+    Each scene's voice is mastered on its own and cached beside its video (so an
+    edited scene remasters only itself); the tracks are joined at the scenes'
+    exact sample offsets and encoded once.
+    """
+    from narration.mix import make_track, sample_at
+
     if not any(read(cache, m) for m in metas):
         return None
-    loud = make_track(placements, duration, target)
+    ends = [*offsets[1:], duration]
+    parts, lines = [], 0
+    for meta, start, end in zip(metas, offsets, ends):
+        track, count = _scene_track(root, cache, meta, sample_at(end) - sample_at(start))
+        parts.append(track)
+        lines += count
+    loud = make_track(parts, target)
     return {"lines": lines, "integrated_lufs": round(loud.integrated, 2),
             "true_peak_dbtp": round(loud.true_peak, 2)}
