@@ -169,6 +169,5 @@ def mix(root: Path, cache: Path, metas: list[dict[str, Any]], offsets: list[Frac
         track, count = _scene_track(root, cache, meta, sample_at(end) - sample_at(start))
         parts.append(track)
         lines += count
-    loud = make_track(parts, target)
-    return {"lines": lines, "integrated_lufs": round(loud.integrated, 2),
-            "true_peak_dbtp": round(loud.true_peak, 2)}
+    peak = make_track(parts, target)
+    return {"lines": lines, "true_peak_dbtp": round(peak, 2)}

@@ -13,7 +13,7 @@ sample, and encodes AAC-LC 48 kHz stereo once.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -201,27 +201,23 @@ def decode(path: Path, stereo: bool = False) -> np.ndarray:
     return samples if stereo else samples.mean(axis=1)
 
 
-def make_track(parts: Sequence[np.ndarray], target: Path,
-               say: Callable[[str], None] = lambda _: None) -> Loudness:
-    """Join mastered parts (the scenes' tracks) and encode them once; return the loudness.
+def make_track(parts: Sequence[np.ndarray], target: Path) -> float:
+    """Join mastered parts (the scenes' tracks), encode them once; return the file's true peak.
 
-    Each part was mastered to TARGET_LUFS, so the whole is too. AAC can overshoot the
-    limiter's ceiling a little: if the encoded file's true peak is over MAX_TRUE_PEAK,
-    the whole track is turned down by the excess and encoded again.
+    Each part was mastered to TARGET_LUFS, so the whole is too (`lecture check`
+    measures it from the file). AAC can overshoot the limiter's ceiling a little:
+    if the encoded file's true peak is over MAX_TRUE_PEAK, the whole track is
+    turned down by the excess and encoded again.
     """
     track = np.concatenate(parts) if parts else np.zeros(0, np.float32)
-    if not np.any(track):
-        encode(track, target)
-        return Loudness(float("-inf"), float("-inf"))
-    measured = loudness(track)
+    peak = float("-inf")
     for _ in range(3):
         encode(track, target)
-        peak = true_peak(decode(target, stereo=True).max(axis=1))
+        if not np.any(track):
+            break
+        decoded = decode(target, stereo=True)
+        peak = max(true_peak(decoded[:, 0]), true_peak(decoded[:, 1]))
         if peak <= MAX_TRUE_PEAK:
             break
-        cut = 10 ** (-(peak - MAX_TRUE_PEAK + 0.1) / 20)
-        track = (track * cut).astype(np.float32)
-        measured = Loudness(measured.integrated + 20 * np.log10(cut), peak)
-    measured = Loudness(measured.integrated, peak)
-    say(f"narration: {measured}")
-    return measured
+        track = (track * 10 ** (-(peak - MAX_TRUE_PEAK + 0.1) / 20)).astype(np.float32)
+    return peak

@@ -58,8 +58,8 @@ def test_the_track_is_aac_lc_48k_stereo_at_minus_14_lufs(narrated_template: Path
     measured = loudness(decode(video, stereo=True))
     assert measured.integrated == pytest.approx(-14.0, abs=0.5)
     assert measured.true_peak <= -1.0
-    assert manifest(narrated_template)["narration"]["integrated_lufs"] == \
-        pytest.approx(measured.integrated, abs=0.05)
+    assert manifest(narrated_template)["narration"]["true_peak_dbtp"] == \
+        pytest.approx(measured.true_peak, abs=0.05)
 
 
 def test_audio_and_video_end_together(narrated_template: Path) -> None:
