@@ -3,7 +3,8 @@
 A line's words are grouped into cues of at most two lines of at most 42
 characters (the broadcast and YouTube norm), breaking at the end of a sentence
 where one falls inside, else at a clause (comma), else where the text fills.
-Each cue starts when its first word is said and lasts until the next cue starts;
+Each cue starts when its first word is said (a line's first cue when the line
+begins, a breath earlier) and lasts until the next cue starts;
 the line's last cue lasts until the line's end (its speech and the pause after
 it). A cue shorter than MIN_CUE, or with more words than MAX_WORDS_PER_SECOND
 allows a reader, is merged into a neighbour when the text fits.
@@ -102,6 +103,7 @@ def cues(tokens: Sequence[TimedToken], end: float) -> list[Cue]:
     out = []
     for k, g in enumerate(groups):
         stop = groups[k + 1][0].start if k + 1 < len(groups) else end
+        # The line's first cue is up when the line begins, a breath before its first word.
         out.append(Cue("\n".join(wrap([t.text for t in g]) or [" ".join(t.text for t in g)]),
-                       g[0].start, stop))
+                       0.0 if k == 0 else g[0].start, stop))
     return out
