@@ -249,7 +249,7 @@ class ChainRule(NarratedScene):
                         color=palette.MUTED)
         note.next_to(self.product, DOWN, buff=0.3)
         with self.voiceover(f"That is the exact product rounded once, not a product of rounded "
-                            f"factors: hence, {mark('approx')}approximately.") as beat:
+                            f"factors: hence, {mark('approx')}approximately."):
             self.play(FadeIn(note, shift=UP * 0.2), run_time=1.5)
             self.wait_until("approx")
             self.play(Indicate(self.approx, color=palette.GRADIENT), run_time=1.2)

@@ -8,8 +8,6 @@ that shrink by a quarter each layer; early layers barely learn.
 
 from __future__ import annotations
 
-from fractions import Fraction
-from math import floor, log10
 
 from manim import (
     DOWN,
@@ -68,16 +66,6 @@ def depth_value_tex(n: int) -> str:
     if n == SIGMOID_DEPTHS[-1]:
         return r"\approx " + display.fixed(bound, APPROX_PLACES)
     return display.exact(bound)
-
-
-def scientific(value, digits: int = 1) -> str:
-    """A small positive value in the form the narration reads: 1/4^10 -> "9.5e-7".
-
-    The mantissa is rounded by display.fixed, so it is the value shown, rounded.
-    """
-    exponent = floor(log10(value))
-    mantissa = display.fixed(Fraction(value) / Fraction(10) ** exponent, digits)
-    return f"{mantissa}e{exponent}"
 
 
 class VanishingSigmoid(NarratedScene):
@@ -266,7 +254,7 @@ class VanishingSigmoid(NarratedScene):
             ((two,), f"After {n_(two)}, at most {v_(two)}."),
             ((three, four), f"After {n_(three)} layers, and after {n_(four)}, it keeps shrinking."),
             ((deep,), f"And after {n_(deep)} layers, {mark(f'v{deep}')}about "
-                      f"{scientific(bound(deep))}: the bar is gone."),
+                      f"{display.scientific(bound(deep))}: the bar is gone."),
         ]
         rows_by_depth = dict(zip(SIGMOID_DEPTHS, rows))
         self.previous_bar = None
