@@ -27,6 +27,7 @@ from . import config as voice_config
 from .cache import ClipCache, clip_key
 from .captions import TimedToken, cues
 from .text import Line, LineError, parse
+from .voice import SilentVoice
 
 MIN_BEAT = 1.0  # seconds: no line, however short, flashes past
 MIN_HOLD = 1.0  # seconds a beat's final picture stays after its last animation
@@ -150,7 +151,7 @@ class NarratedScene(Scene):
         for cue in cues([TimedToken(t.shown, s, e) for t, (s, e) in zip(line.tokens, token_times)],
                         beat.end - beat.start):
             self.add_subcaption(cue.text, duration=cue.end - cue.start, offset=cue.start)
-        if not voice.identity.startswith("none"):
+        if not isinstance(voice, SilentVoice):  # the scene's own audio, for previews of it
             self.add_sound(str(clip.wav))
         self.narration.append({
             "section": self.renderer.file_writer.sections[-1].name
