@@ -14,11 +14,11 @@ import hashlib
 from fractions import Fraction
 from typing import Any
 
-from . import store
+from . import narrated, store
 from .pipeline import Pipeline, SceneState
 
-JOIN_VERSION = "1"
-OUTPUTS = ("lecture.mp4", "lecture.srt", "manifest.json")
+JOIN_VERSION = "2"  # 2: video-only join plus the one mixed narration track
+OUTPUTS = ("lecture.mp4", "lecture.srt", "lecture.vtt", "manifest.json")
 
 
 def lecture_key(states: list[SceneState], thumbnail: SceneState | None) -> str:
@@ -57,7 +57,8 @@ def shift_captions(texts: list[tuple[str, Fraction]]) -> str:
 
 def join_lecture(pipe: Pipeline, states: list[SceneState], thumbnail: SceneState | None,
                  key: str) -> dict[str, Any]:
-    from .media import join
+    from .media import join, mux
+    from .publish.captions import read_srt_text, to_vtt
 
     project = pipe.project
     out = project.out_dir(pipe.quality)
@@ -67,23 +68,32 @@ def join_lecture(pipe: Pipeline, states: list[SceneState], thumbnail: SceneState
 
     video = out / "lecture.mp4"
     tmp = store.tmp_name(video)
+    silent = tmp.with_name(tmp.stem + "-video.mp4")
+    audio = tmp.with_name(tmp.stem + "-voice.m4a")
     try:
-        durations = join(parts, tmp, [st.name for st in states])
+        durations = join(parts, silent, [st.name for st in states])
+        offsets: list[Fraction] = []
+        total = Fraction(0)
+        for d in durations:
+            offsets.append(total)
+            total += d
+        voice = narrated.mix(project.root, pipe.cache, metas, offsets, total, audio)
+        if voice is None:
+            silent.replace(tmp)
+        else:
+            mux(silent, audio, tmp)
         store.commit(tmp, video)
     finally:
-        tmp.unlink(missing_ok=True)
-
-    offsets: list[Fraction] = []
-    total = Fraction(0)
-    for d in durations:
-        offsets.append(total)
-        total += d
+        for path in (tmp, silent, audio):
+            path.unlink(missing_ok=True)
 
     caption_texts = []
     for meta, offset in zip(metas, offsets):
         if meta.get("captions"):
             caption_texts.append(((project.root / meta["captions"]).read_text(encoding="utf-8"), offset))
-    store.write_bytes(out / "lecture.srt", shift_captions(caption_texts).encode("utf-8"))
+    captions = shift_captions(caption_texts)
+    store.write_bytes(out / "lecture.srt", captions.encode("utf-8"))
+    store.write_bytes(out / "lecture.vtt", to_vtt(read_srt_text(captions)).encode("utf-8"))
 
     first = metas[0]
     manifest = {
@@ -94,6 +104,7 @@ def join_lecture(pipe: Pipeline, states: list[SceneState], thumbnail: SceneState
         "duration": round(float(total), 6),
         "video": "lecture.mp4",
         "captions": "lecture.srt",
+        "narration": voice,
         "manim_version": pipe.manim_version,
         "scenes": [
             {

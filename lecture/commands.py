@@ -19,6 +19,19 @@ from .project import QUALITY_NAMES, Project, Scene
 QUALITY = click.Choice(QUALITY_NAMES, case_sensitive=False)
 
 
+def _use_voice(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--voice none: silent drafts timed by a words-per-second estimate (workers inherit it)."""
+    if value:
+        os.environ["LECTURE_VOICE"] = value
+    return value
+
+
+VOICE = click.option("--voice", type=click.Choice(["piper", "none"]), default=None,
+                     expose_value=False, callback=_use_voice, is_eager=True,
+                     help="Narration voice: piper (default, from lecture.toml) or none "
+                          "(a silent draft, fastest).")
+
+
 def _console():
     from rich.console import Console
 
@@ -69,6 +82,9 @@ def _render_stale(pipe, states, jobs: int, console, verb: str = "rendering"):
         todo.append(st)
     if not todo:
         return [], failures
+    from .narrated import check_voice
+
+    check_voice(pipe.project.root)  # one line, before anything renders, if the voice is broken
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                   TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
                   console=console, transient=True) as progress:
@@ -117,7 +133,9 @@ def list_cmd() -> None:
     marks = {FRESH: "[green]✓[/]", CHANGED: "[yellow]stale[/]", CORRUPT: "[red]corrupt[/]",
              NEW: "[dim]·[/]", MISSING: "-"}
     table = Table(title=f"Lecture ({len(project.lecture)} scenes)", title_justify="left")
-    for col in ("#", "scene", "file", "length", "took", *QUALITY_NAMES):
+    from .record import takes_count
+
+    for col in ("#", "scene", "file", "length", "took", "takes", *QUALITY_NAMES):
         table.add_column(col, justify="right" if col in ("#", "length", "took") else "left",
                          no_wrap=True)
     entries = [(str(i + 1), s, False) for i, s in enumerate(project.scenes)]
@@ -126,18 +144,21 @@ def list_cmd() -> None:
     for number, scene, still in entries:
         states = {q: p.state(scene, still) for q, p in pipes.items()}
         if not scene.exists:
-            table.add_row(number, scene.name, scene.rel, "[red]missing[/]", "-",
+            table.add_row(number, scene.name, scene.rel, "[red]missing[/]", "-", "-",
                           *("-" for _ in QUALITY_NAMES))
             continue
         latest = max((st.meta for st in states.values() if st.meta),
                      key=lambda m: m.get("rendered_at", ""), default=None)
         length = "still" if still else _fmt_seconds(latest.get("duration")) if latest else "-"
         took = _fmt_seconds(latest.get("render_seconds")) if latest else "-"
+        takes = None if still else takes_count(project, scene.name)
         table.add_row(number, scene.name, scene.rel, length, took,
+                      f"{takes[0]}/{takes[1]}" if takes else "-",
                       *(marks[states[q].status] for q in QUALITY_NAMES))
     console = _console()
     console.print(table)
-    console.print("[dim]length: video of the last render; took: its render time. "
+    console.print("[dim]length: video of the last render; took: its render time; takes: lines "
+                  "with a recorded take (lecture record). "
                   "✓ up to date, stale: sources changed, corrupt: cached file damaged, "
                   "·: never rendered[/]")
 
@@ -151,6 +172,7 @@ def list_cmd() -> None:
               help="Manim quality: l 480p15, m 720p30, h 1080p60, k 2160p60.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Parallel render workers [default: one per core].")
+@VOICE
 @friendly
 def render_cmd(scenes: tuple[str, ...], quality: str, jobs: int | None) -> None:
     """Render the named scenes (class or file name, any case), reusing what is up to date."""
@@ -190,6 +212,7 @@ def _failure_summary(failures: list[str]) -> str:
               help="Manim quality: l 480p15, m 720p30, h 1080p60, k 2160p60.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Parallel render workers [default: one per core].")
+@VOICE
 @friendly
 def build_cmd(quality: str, jobs: int | None) -> None:
     """Render every stale scene in parallel, then join them into media/lecture/<quality>/."""
@@ -250,6 +273,7 @@ def build_cmd(quality: str, jobs: int | None) -> None:
               help="Quality of the renders the frames come from.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Parallel render workers [default: one per core].")
+@VOICE
 @friendly
 def storyboard_cmd(scenes: tuple[str, ...], quality: str, jobs: int | None) -> None:
     """Contact sheets: one frame at the end of every section, labelled; per scene and for
@@ -290,6 +314,7 @@ def storyboard_cmd(scenes: tuple[str, ...], quality: str, jobs: int | None) -> N
 @click.argument("scene")
 @click.option("-q", "--quality", type=QUALITY, default="l", show_default=True,
               help="Preview quality.")
+@VOICE
 @friendly
 def watch_cmd(scene: str, quality: str) -> None:
     """Rerender SCENE whenever a file it depends on is saved, printing the time taken."""

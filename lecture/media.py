@@ -88,11 +88,12 @@ def _signature(stream) -> tuple:
 
 def join(parts: Sequence[Path], out: Path, names: Sequence[str] | None = None,
          on_part: Callable[[int], None] | None = None) -> list[Fraction]:
-    """Concatenate `parts` into `out` by stream copy (no re-encode), moov atom first.
+    """Concatenate the video of `parts` into `out` by stream copy (no re-encode), moov first.
 
-    Every stream's timestamps are shifted by the part's offset in the lecture, so
-    the result plays continuously. Returns each part's duration in seconds
-    (measured on its video stream); offsets are their running sums.
+    Timestamps are shifted by the part's offset in the lecture, so the result
+    plays continuously. Only video is copied: a scene's own audio is its preview
+    mix, and the lecture's narration is mixed once, from the clips (see `mux`).
+    Returns each part's duration in seconds; offsets are their running sums.
     """
     names = list(names or [p.stem for p in parts])
     durations: list[Fraction] = []
@@ -103,7 +104,7 @@ def join(parts: Sequence[Path], out: Path, names: Sequence[str] | None = None,
         out_streams: list = []
         for index, (path, name) in enumerate(zip(parts, names)):
             with _open(path) as container:
-                streams = list(container.streams)
+                streams = list(container.streams.video)
                 signature = [_signature(s) for s in streams]
                 if reference is None:
                     reference = signature
@@ -114,15 +115,15 @@ def join(parts: Sequence[Path], out: Path, names: Sequence[str] | None = None,
                         f"{name} was encoded differently from {names[0]} (streams, codec, size or "
                         "time base differ), so it cannot be joined without re-encoding; "
                         "render both at the same quality")
-                video = next(i for i, s in enumerate(streams) if s.type == "video")
+                video = 0
                 shift = [int(round(offset / s.time_base)) for s in streams]
                 starts: dict[int, int] = {}
                 end = 0
                 try:
-                    for packet in container.demux():
+                    for packet in container.demux(*streams):
                         if packet.pts is None and packet.dts is None:
                             continue  # flush packets carry no data
-                        i = packet.stream.index
+                        i = streams.index(packet.stream)
                         if i not in starts:
                             starts[i] = packet.pts if packet.pts is not None else packet.dts
                         if i == video and packet.pts is not None:
@@ -144,6 +145,37 @@ def join(parts: Sequence[Path], out: Path, names: Sequence[str] | None = None,
     finally:
         output.close()  # writes the index; with faststart, moves it before the data
     return durations
+
+
+def mux(video: Path, audio: Path, out: Path) -> None:
+    """`out` with the video stream of `video` and the audio stream of `audio`, both copied,
+    interleaved by time, moov atom first."""
+    with _open(video) as vin, _open(audio) as ain:
+        output = av.open(str(out), mode="w", format="mp4", options={"movflags": "+faststart"})
+        try:
+            pairs = [(vin.streams.video[0], output.add_stream_from_template(vin.streams.video[0])),
+                     (ain.streams.audio[0], output.add_stream_from_template(ain.streams.audio[0]))]
+            queues = [(src, dst, vin.demux(src) if src.type == "video" else ain.demux(src))
+                      for src, dst in pairs]
+            heads = [_next_packet(q[2]) for q in queues]
+            while any(h is not None for h in heads):
+                k = min((i for i, h in enumerate(heads) if h is not None),
+                        key=lambda i: heads[i].dts * heads[i].time_base)
+                packet = heads[k]
+                packet.stream = queues[k][1]
+                output.mux(packet)
+                heads[k] = _next_packet(queues[k][2])
+        except av.FFmpegError as exc:
+            raise VideoError(f"cannot mux {video.name} with {audio.name} ({exc})") from None
+        finally:
+            output.close()
+
+
+def _next_packet(packets):
+    for packet in packets:
+        if packet.dts is not None:
+            return packet
+    return None
 
 
 def frames_at(path: Path, times: Sequence[float]):

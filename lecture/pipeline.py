@@ -28,7 +28,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from . import delivery, store
+from . import delivery, narrated, store
 from .deps import DependencyGraph, scene_key
 from .project import Project, Scene
 
@@ -102,9 +102,11 @@ class Pipeline:
         if not scene.exists:
             st.status, st.reason = MISSING, f"{scene.rel} does not exist"
             return st
+        extra = " ".join(self.extra) + (" still" if still else
+                                         " voice " + narrated.scene_identity(self.project.root, scene.name)
+                                         + f" {self.encoding}")
         st.key, st.inputs = scene_key(self.graph, scene.path, self.project.cfg, self.quality,
-                                      self.manim_version, " ".join(self.extra) +
-                                      (" still" if still else f" {self.encoding}"))
+                                      self.manim_version, extra)
         st.meta = store.read_json(self.meta_path(scene.name))
         if st.meta is None:
             st.status, st.reason = NEW, "not rendered yet"
@@ -125,11 +127,12 @@ class Pipeline:
         return "changed: manim.cfg or render options"
 
     def _files_intact(self, meta: dict[str, Any]) -> bool:
-        for key in ("video", "captions"):
+        for key in ("video", "captions", "narration"):
             rel, stamp = meta.get(key), store.Stamp.from_dict(meta.get(f"{key}_stamp"))
             if rel is None:
                 continue
-            if stamp is None or not stamp.matches(self.project.root / rel):
+            path = self.cache / rel if key == "narration" else self.project.root / rel
+            if stamp is None or not stamp.matches(path):
                 return False
         return True
 
@@ -209,6 +212,9 @@ class Pipeline:
         log = project.log_dir / f"{st.name}-{self.quality}.log"
         args = [st.scene.rel, st.name, "-q", self.quality, "--media_dir", str(work),
                 "--progress_bar", "none", "--silent",
+                # Manim's per-animation cache advances the clock by whole durations, not
+                # frames, so narration placed after a cached animation would drift.
+                "--disable_caching",
                 *(["-s"] if st.still else ["--save_sections"]), *self.extra]
         started = time.perf_counter()
         code, rss_kib = runner.run(args, result_file, cwd=project.root, log=log)
@@ -235,6 +241,7 @@ class Pipeline:
             "scene": st.name, "file": st.scene.rel, "quality": self.quality, "hash": st.key,
             "inputs": st.inputs, "manim_version": self.manim_version,
             "render_seconds": round(res.seconds, 3), "max_rss_kib": res.max_rss_kib,
+            "voice_seconds": outcome.get("voice_seconds", 0.0),
             "rendered_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
         }
         src = Path(outcome["video"]) if outcome.get("video") else None
@@ -264,6 +271,8 @@ class Pipeline:
             else:
                 captions.unlink(missing_ok=True)
                 meta["captions"] = None
+            meta.update(narrated.commit(self.cache, st.name, outcome,
+                                        outcome.get("frame_rate") or float(info.frame_rate)))
             sections = read_sections(Path(outcome["sections"]) if outcome.get("sections") else None,
                                      st.name, info.duration)
             meta.update(

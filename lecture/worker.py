@@ -38,7 +38,7 @@ def _where(exc: BaseException, root: Path) -> dict[str, object]:
             path = (root / path).resolve()
         if not path.is_relative_to(root) or any(m in str(path) for m in venv_markers):
             continue
-        if path.is_relative_to(root / "lecture"):
+        if path.is_relative_to(root / "lecture") or path.is_relative_to(root / "narration"):
             continue
         best = {"file": path.relative_to(root).as_posix(), "line": frame.lineno,
                 "code": (frame.line or "").strip()}
@@ -82,7 +82,10 @@ def render(result_path: Path, manim_args: list[str]) -> int:
                 "captions": plan.subcaption_file,
                 "sections": plan.section_index,
             }
-            result = {"ok": True, **{k: str(v) if v else None for k, v in files.items()}}
+            result = {"ok": True, **{k: str(v) if v else None for k, v in files.items()},
+                      "narration": getattr(scene, "narration", None),
+                      "frame_rate": config.frame_rate,
+                      "voice_seconds": round(getattr(scene, "voice_seconds", 0.0), 3)}
     except BaseException as exc:  # noqa: BLE001 - report everything, then exit non-zero
         traceback.print_exc()
         message = str(exc).strip().splitlines()

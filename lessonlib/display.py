@@ -51,3 +51,21 @@ def exact(value: Number) -> str:
 def signed(text: str) -> str:
     """Prefix "+" to a positive number's text ("3.00" -> "+3.00"); zero and negatives unchanged."""
     return text if text.startswith("-") or set(text) <= {"0", "."} else "+" + text
+
+
+def scientific(value: Number, digits: int = 1) -> str:
+    """A nonzero value as mantissa e exponent, the mantissa rounded by ``fixed``:
+    scientific(Fraction(1, 4**10)) == "9.5e-7", scientific(-0.00996, 1) == "-1.0e-2"."""
+    value = finite("scientific", "value", value)
+    in_range("scientific", "value", value, "nonzero numbers", value != 0)
+    frac = Fraction(value)
+    exponent = len(str(abs(frac.numerator))) - len(str(frac.denominator))
+    while abs(frac) >= Fraction(10) ** (exponent + 1):
+        exponent += 1
+    while abs(frac) < Fraction(10) ** exponent:
+        exponent -= 1
+    mantissa = fixed(frac / Fraction(10) ** exponent, digits)
+    if mantissa.lstrip("-").startswith("10"):  # 9.96 rounds up to 10.0: one more power of ten
+        exponent += 1
+        mantissa = fixed(frac / Fraction(10) ** exponent, digits)
+    return f"{mantissa}e{exponent}"

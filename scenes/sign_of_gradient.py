@@ -29,7 +29,6 @@ from manim import (
     LaggedStart,
     Line,
     ReplacementTransform,
-    Scene,
     SurroundingRectangle,
     ValueTracker,
     VGroup,
@@ -42,7 +41,7 @@ import lessonlib
 from lessonlib import display
 from lessonlib.lesson import SIGN_LR, SIGN_WEIGHTS
 from scenes import palette
-from scenes.common import get_axes, get_math, get_text, get_title
+from scenes.common import NarratedScene, get_axes, get_math, get_text, get_title, mark
 
 PLACES = 2  # decimals for every number in this scene
 DL_DW = r"\frac{dL}{dw}"
@@ -69,7 +68,7 @@ def paren(value) -> str:
     return f"({text})" if text.startswith("-") else text
 
 
-class SignOfGradient(Scene):
+class SignOfGradient(NarratedScene):
     """A weight on each side of the target: the slope's sign flips, and so does the step."""
 
     def construct(self):
@@ -80,9 +79,11 @@ class SignOfGradient(Scene):
         self.show_weight(SIGN_WEIGHTS[0])
 
         self.next_section("Step to the left")
-        self.show_step(SIGN_WEIGHTS[0], [
+        w = SIGN_WEIGHTS[0]
+        self.show_step(w, [
             "So step the other way: w minus the learning rate times the slope.",
-            "One and a half, minus a quarter of three, gives 0.75.",
+            f"{num(w)} minus {num(SIGN_LR)} times {num(lessonlib.mse_grad(w))} gives "
+            f"{mark('result')}{num(self.stepped(w))}.",
             "The weight moves left, toward the target.",
         ])
 
@@ -90,9 +91,11 @@ class SignOfGradient(Scene):
         self.show_other_side(SIGN_WEIGHTS[1])
 
         self.next_section("Step to the right")
-        self.show_step(SIGN_WEIGHTS[1], [
+        w = SIGN_WEIGHTS[1]
+        self.show_step(w, [
             "Same rule: w minus the learning rate times the slope.",
-            "Subtracting a negative slope adds: minus one becomes minus one half.",
+            f"Subtracting a negative slope adds: {num(w)} becomes {mark('result')}"
+            f"{num(self.stepped(w))}.",
             "This time the weight moves right, again toward the target.",
         ])
 
@@ -112,15 +115,12 @@ class SignOfGradient(Scene):
         self.rows = self.get_row_slots()
         self.loss_formula = self.place(get_math("L", "=", "w^2", color=palette.LOSS), 0)
 
-        self.add_subcaption("Take the simplest loss: squared error, with the target at zero.",
-                            duration=4.5)
-        self.play(Write(self.title), Create(self.plot), run_time=2)
-        self.play(Create(self.curve), Write(self.loss_formula), run_time=2)
-        self.wait(0.5)
-        self.add_subcaption("L equals w squared, lowest right at the target.", duration=3.5)
-        self.play(FadeIn(self.target, shift=UP * 0.2), run_time=1)
-        self.play(Indicate(self.target[0], color=palette.GOOD, scale_factor=1.6), run_time=1)
-        self.wait(1.5)
+        with self.voiceover("Take the simplest loss: squared error, with the target at zero."):
+            self.play(Write(self.title), Create(self.plot), run_time=2)
+            self.play(Create(self.curve), Write(self.loss_formula), run_time=2)
+        with self.voiceover("L equals w squared, lowest right at the target."):
+            self.play(FadeIn(self.target, shift=UP * 0.2), run_time=1)
+            self.play(Indicate(self.target[0], color=palette.GOOD, scale_factor=1.6), run_time=1)
 
     def get_target_marker(self) -> VGroup:
         """The target w = 0: a green dot on the axis, named in words below it."""
@@ -214,19 +214,16 @@ class SignOfGradient(Scene):
         self.w_readout = self.get_weight_readout(tracker)
         self.slope_readout = self.get_slope_readout(tracker)
 
-        self.add_subcaption("Place the weight right of the target, at one and a half.",
-                            duration=4.5)
-        self.play(FadeIn(self.marker, scale=1.5), Write(self.w_readout), run_time=1.5)
-        self.wait(3)
-        self.add_subcaption("Its tangent line has slope two w, which is three.", duration=4)
-        self.play(Create(self.tangent), run_time=1.5)
-        self.play(Write(self.slope_readout), run_time=1.5)
-        self.wait(1)
+        with self.voiceover(f"Place the weight right of the target, at {mark('w')}{num(w)}.") as beat:
+            self.play(FadeIn(self.marker, scale=1.5), Write(self.w_readout),
+                      run_time=min(1.5, beat.until("w")))
+        with self.voiceover(f"Its tangent line has slope two w, which is {mark('slope')}"
+                            f"{num(lessonlib.mse_grad(w))}.") as beat:
+            self.play(Create(self.tangent), run_time=1.5)
+            self.play(Write(self.slope_readout), run_time=min(1.5, beat.until("slope")))
         self.uphill = self.get_uphill_arrow(w)
-        self.add_subcaption("Positive slope: a step to the right would raise the loss.",
-                            duration=4)
-        self.play(GrowArrow(self.uphill[0]), FadeIn(self.uphill[1]), run_time=1.5)
-        self.wait(2.5)
+        with self.voiceover("Positive slope: a step to the right would raise the loss."):
+            self.play(GrowArrow(self.uphill[0]), FadeIn(self.uphill[1]), run_time=1.5)
 
     # -------------------------------------------------------------- the step
 
@@ -288,45 +285,43 @@ class SignOfGradient(Scene):
         result = self.place(self.get_result(w), 6)
         step = self.get_step_arrow(w, w_next)
 
-        if first_time:
-            self.add_subcaption(say_rule, duration=4.5)
-            self.play(Write(self.lr_line), run_time=1)
-            self.play(Write(self.rule), run_time=1.5)
-            self.wait(2)
-        else:
-            self.add_subcaption(say_rule, duration=3.5)
-            self.play(Circumscribe(self.rule, color=palette.TEXT), run_time=1.5)
-            self.wait(2)
+        with self.voiceover(say_rule):
+            if first_time:
+                self.play(Write(self.lr_line), run_time=1)
+                self.play(Write(self.rule), run_time=1.5)
+            else:
+                self.play(Circumscribe(self.rule, color=palette.TEXT), run_time=1.5)
 
-        self.add_subcaption(say_numbers, duration=4.5)
-        self.play(self.show_numbers_flying_in(numbers), run_time=1.5)
-        # FadeIn, not Write: writing "-0.50" glyph by glyph would flash a "-0".
-        self.play(FadeIn(result, shift=DOWN * 0.2), GrowArrow(step[0]), FadeIn(step[1]),
-                  run_time=1.5)
-        self.wait(1.5)
+        with self.voiceover(say_numbers) as beat:
+            self.play(self.show_numbers_flying_in(numbers), run_time=1.5)
+            # FadeIn, not Write: writing "-0.50" glyph by glyph would flash a "-0".
+            # The result is whole on screen when the voice reaches it.
+            self.play(FadeIn(result, shift=DOWN * 0.2), GrowArrow(step[0]), FadeIn(step[1]),
+                      run_time=min(1.5, beat.until("result")))
 
-        self.add_subcaption(say_move, duration=4)
-        self.play(FadeOut(self.uphill), run_time=0.5)
-        self.play(self.tracker.animate.set_value(float(w_next)), run_time=2,
-                  rate_func=rate_functions.smooth)
-        self.wait(1.5)
+        with self.voiceover(say_move):
+            self.play(FadeOut(self.uphill), run_time=0.5)
+            self.play(self.tracker.animate.set_value(float(w_next)), run_time=2,
+                      rate_func=rate_functions.smooth)
         self.numbers, self.result, self.step = numbers, result, step
+
+    def stepped(self, w: Fraction):
+        """The weight after one step from w."""
+        return lessonlib.gradient_step(w, lessonlib.mse_grad(w), SIGN_LR)
 
     # ------------------------------------------------------- the other side
 
     def show_other_side(self, w: Fraction):
-        self.add_subcaption("Now slide the weight across the target: the tangent flattens, "
-                            "then tips the other way.", duration=5.5)
-        self.play(FadeOut(self.numbers), FadeOut(self.result), FadeOut(self.step), run_time=1)
-        self.play(self.tracker.animate.set_value(float(w)), run_time=3.5,
-                  rate_func=rate_functions.smooth)
-        self.wait(1)
+        with self.voiceover("Slide the weight across the target: its tangent flattens, "
+                            "then tips the other way.") as beat:
+            self.play(FadeOut(self.numbers), FadeOut(self.result), FadeOut(self.step), run_time=1)
+            self.play(self.tracker.animate.set_value(float(w)), run_time=beat.remaining,
+                      rate_func=rate_functions.smooth)
         self.uphill = self.get_uphill_arrow(w)
-        self.add_subcaption("At minus one the loss rises to the left: the slope is negative, "
-                            "minus two.", duration=5.5)
-        self.play(GrowArrow(self.uphill[0]), FadeIn(self.uphill[1]), run_time=1.5)
-        self.play(Circumscribe(self.slope_readout, color=palette.GRADIENT), run_time=1.5)
-        self.wait(2.5)
+        with self.voiceover(f"At {num(w)} the loss rises to the left: the slope is negative, "
+                            f"{num(lessonlib.mse_grad(w))}."):
+            self.play(GrowArrow(self.uphill[0]), FadeIn(self.uphill[1]), run_time=1.5)
+            self.play(Circumscribe(self.slope_readout, color=palette.GRADIENT), run_time=1.5)
 
     # ------------------------------------------------------------ the rule
 
@@ -358,22 +353,20 @@ class SignOfGradient(Scene):
         panel = VGroup(self.loss_formula, self.w_readout, self.slope_readout,
                        self.lr_line, self.rule, self.numbers, self.result)
 
-        self.add_subcaption("From either side, the step points toward the target.",
-                            duration=4)
-        self.play(FadeOut(self.uphill), FadeOut(self.step[1]), FadeOut(self.step[0]),
-                  FadeOut(self.marker), FadeOut(self.tangent), run_time=0.8)
-        self.play(LaggedStart(*(FadeIn(case, lag_ratio=0.3) for case in both), lag_ratio=0.5),
-                  run_time=1.7)
-        self.wait(1.5)
-        self.add_subcaption("Positive slope, step left. Negative slope, step right.", duration=4)
-        self.play(FadeOut(panel), run_time=1)
-        self.play(FadeIn(cases[0], shift=LEFT * 0.3), Indicate(both[0][2]), run_time=1)
-        self.play(FadeIn(cases[1], shift=LEFT * 0.3), Indicate(both[1][2]), run_time=1)
-        self.wait(1)
-        self.add_subcaption("One rule covers both: subtract the learning rate times the slope.",
-                            duration=4.5)
-        self.play(Write(rule), run_time=1.5)
-        self.play(Create(box), run_time=1)
-        self.wait(2)
-        self.add_subcaption("The sign of the slope picks the direction.", duration=3)
-        self.wait(3)
+        with self.voiceover("From either side, the step points toward the target."):
+            self.play(FadeOut(self.uphill), FadeOut(self.step[1]), FadeOut(self.step[0]),
+                      FadeOut(self.marker), FadeOut(self.tangent), run_time=0.8)
+            self.play(LaggedStart(*(FadeIn(case, lag_ratio=0.3) for case in both),
+                                  lag_ratio=0.5), run_time=1.7)
+        with self.voiceover(f"Positive slope, step {mark('left')}left. Negative slope, "
+                            f"step {mark('right')}right.") as beat:
+            self.play(FadeOut(panel), run_time=min(1, beat.until("left")))
+            self.play(FadeIn(cases[0], shift=LEFT * 0.3), Indicate(both[0][2]),
+                      run_time=beat.until("left"))
+            self.play(FadeIn(cases[1], shift=LEFT * 0.3), Indicate(both[1][2]),
+                      run_time=beat.until("right"))
+        with self.voiceover("One rule covers both: subtract the learning rate times the slope."):
+            self.play(Write(rule), run_time=1.5)
+            self.play(Create(box), run_time=1)
+        with self.voiceover("The sign of the slope picks the direction."):
+            self.wait(1)

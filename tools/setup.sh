@@ -28,12 +28,19 @@ PY
 command -v dvisvgm >/dev/null 2>&1 || need="$need dvisvgm"
 # The one font every Text in the lecture uses (scenes/palette.py), so frames match everywhere.
 fc-list "DejaVu Sans" 2>/dev/null | grep -q . || need="$need fonts-dejavu-core fontconfig"
+# PortAudio, which sounddevice (lecture record: takes from the microphone) loads.
+ldconfig -p 2>/dev/null | grep -q "libportaudio.so.2" || need="$need libportaudio2"
 # The files Manim's default LaTeX template and our formulas load.
 tex_files="standalone.cls preview.sty babel.sty english.ldf amsmath.sty amssymb.sty"
 if ! command -v latex >/dev/null 2>&1 \
    || [ "$(kpsewhich $tex_files 2>/dev/null | wc -l)" -ne "$(echo $tex_files | wc -w)" ]; then
     need="$need texlive-latex-base texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended"
 fi
+# The presenter's browser tests: headless Chromium driven through chromedriver, and
+# pdftoppm to render the handout's first page.
+command -v chromium >/dev/null 2>&1 || need="$need chromium"
+command -v chromedriver >/dev/null 2>&1 || need="$need chromium-driver"
+command -v pdftoppm >/dev/null 2>&1 || need="$need poppler-utils"
 
 if [ -n "$need" ]; then
     cmd="apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends$need"

@@ -6,7 +6,7 @@ import argparse
 import os
 
 from . import bench_env, copy_project, print_table
-from . import picture, pipeline, publish
+from . import CPU, picture, pipeline, publish, voice
 from ..project import Project
 
 
@@ -35,8 +35,12 @@ def main(argv: list[str] | None = None) -> None:
     print(f"bench: {len(project.scenes)} scenes ({', '.join(s.name for s in project.scenes)}); "
           f"{cores} cores, load average {os.getloadavg()[0]:.1f}", flush=True)
 
+    def pipeline_and_voice():
+        rows, notes = pipeline.measure(project, env, bench, jobs, args.memory_scenes)
+        return rows + voice.measure(project, "l", CPU["cold build"], "cold build -q l"), notes
+
     measures = {
-        "pipeline": lambda: pipeline.measure(project, env, bench, jobs, args.memory_scenes),
+        "pipeline": pipeline_and_voice,
         "picture": lambda: picture.measure(project, env, bench),
         "publish": lambda: publish.measure(src, project, env, bench, jobs, args.cold_h),
     }

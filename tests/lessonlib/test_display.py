@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lessonlib import exact, fixed, signed
+from lessonlib import display, exact, fixed, signed
 
 NAN, INF = math.nan, math.inf
 FAST = settings(max_examples=100, deadline=None)
@@ -184,3 +184,19 @@ def test_signed_agrees_with_the_sign_of_the_rounded_value(value, places):
     shown = signed(fixed(value, places))
     rounded = Decimal(fixed(value, places))
     assert shown[0] == ("+" if rounded > 0 else "-" if rounded < 0 else "0")
+
+
+@pytest.mark.parametrize("value, digits, text", [
+    (F(1, 4**10), 1, "9.5e-7"),
+    (F(1, 4**5), 2, "9.77e-4"),
+    (-0.00996, 1, "-1.0e-2"),  # the mantissa rounds up to 10: one more power of ten
+    (123456, 2, "1.23e5"),
+    (1, 1, "1.0e0"),
+])
+def test_scientific(value, digits, text):
+    assert display.scientific(value, digits) == text
+
+
+def test_scientific_refuses_zero():
+    with pytest.raises(ValueError, match="scientific"):
+        display.scientific(0)

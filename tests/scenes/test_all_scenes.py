@@ -68,6 +68,16 @@ def test_numbers_said_are_numbers_shown(name):
     keeps(rules.narration_problems, name)
 
 
+@pytest.mark.parametrize("name", LECTURE)
+def test_caption_cues_are_short_and_never_overlap(name):
+    keeps(rules.cue_problems, name)
+
+
+@pytest.mark.parametrize("name", LECTURE)
+def test_the_voice_never_leaves_long_silences(name):
+    keeps(rules.silence_problems, name)
+
+
 def test_thumbnail_is_a_still():
     reading = read_scene(load(THUMBNAIL))
     assert all(m.is_wait or m.play == 0 for m in reading.moments)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from manim import DOWN, UP, DecimalNumber, MathTex, Scene, Text, ValueTracker, always_redraw
+from manim import DOWN, UP, DecimalNumber, FadeIn, MathTex, Scene, Text, ValueTracker, always_redraw
+
+from narration.scene import NarratedScene
 
 import lessonlib
 from lessonlib import fixed
@@ -17,7 +19,7 @@ def update_rule(w, grad, w_next) -> MathTex:
     return MathTex(rf"w' = {fixed(w, 2)} - {fixed(SIGN_LR, 2)} \cdot {fixed(grad, 2)} = {fixed(w_next, 2)}")
 
 
-class StepScene(Scene):
+class StepScene(NarratedScene):
     """The right scene: a live readout of w follows a tracker through one step."""
 
     def get_readout(self, tracker: ValueTracker):
@@ -29,14 +31,14 @@ class StepScene(Scene):
         self.tracker = ValueTracker(float(W))
         self.readout = self.get_readout(self.tracker)
         self.add(self.readout)
-        self.add_subcaption("The weight starts here.", duration=2)
-        self.wait(3)
+        with self.voiceover(f"The weight starts here, at {fixed(W, 2)}, right of the target."):
+            self.wait(1.5)
         self.next_section("After the step")
         rule = update_rule(W, GRAD, W_NEXT).shift(DOWN)
-        self.add_subcaption("One step moves it against the slope.", duration=3)
-        self.play(self.tracker.animate.set_value(float(W_NEXT)), run_time=2)
-        self.add(rule)
-        self.wait(2)
+        with self.voiceover(f"One step moves it against the slope, to {fixed(W_NEXT, 2)}."):
+            self.play(self.tracker.animate.set_value(float(W_NEXT)), run_time=1)
+            self.add(rule)
+            self.wait(1)
 
 
 class StaleLabel(StepScene):
@@ -119,20 +121,20 @@ class RushedCaption(Scene):
 class UnnarratedBeat(StepScene):
     def construct(self):
         self.next_section("Told")
-        self.add_subcaption("This beat is narrated.", duration=2)
-        self.wait(3)
+        with self.voiceover("This beat is narrated."):
+            self.wait(1)
         self.next_section("Untold")
         self.add(Text("silent"))
         self.wait(3)
 
 
-class FlashBeat(Scene):
+class FlashBeat(NarratedScene):
     """Wrong pacing: the beat's last change is gone before anyone can read it."""
 
     def construct(self):
         self.next_section("Flash")
-        self.add_subcaption("Blink.", duration=1)
-        self.wait(3)
+        with self.voiceover("Blink, and it is gone."):
+            self.wait(2.5)
         self.add(Text("gone"))
         self.wait(0.2)
 
@@ -143,5 +145,47 @@ class MisspokenNumber(StepScene):
     def construct(self):
         self.next_section("After the step")
         self.add(update_rule(W, GRAD, W_NEXT))
-        self.add_subcaption("So the new weight is 0.8.", duration=3)
+        with self.voiceover("So the new weight is 0.8."):
+            self.wait(1)
+
+
+class LateNumber(NarratedScene):
+    """Wrong: the voice names 0.75 before the number is on screen."""
+
+    def construct(self):
+        self.next_section("Late")
+        with self.voiceover(f"The new weight is {fixed(W_NEXT, 2)}, one step closer.") as beat:
+            self.wait(beat.remaining)
+            self.play(FadeIn(MathTex(fixed(W_NEXT, 2))), run_time=0.5)
+
+
+class CaptionsWithoutVoice(Scene):
+    """Wrong: a caption typed with a duration, which no voice speaks."""
+
+    def construct(self):
+        self.next_section("Typed")
+        self.add_subcaption("A caption nobody says.", duration=3)
+        self.add(Text("quiet"))
         self.wait(4)
+
+
+class BadCues(Scene):
+    """Wrong: cues that overlap, run to three lines, or flash past."""
+
+    def construct(self):
+        self.next_section("Cues")
+        self.add_subcaption("one\ntwo\nthree lines", duration=2)
+        self.add_subcaption("overlaps the first", duration=1, offset=1.5)
+        self.add_subcaption("a blink", duration=0.4, offset=3)
+        self.add(Text("cues"))
+        self.wait(4)
+
+
+class DeadAir(NarratedScene):
+    """Wrong: the voice stops and the animation goes on without it."""
+
+    def construct(self):
+        self.next_section("Quiet")
+        with self.voiceover("Watch this."):
+            self.wait(0.5)
+        self.play(FadeIn(Text("slowly")), run_time=5)

@@ -140,6 +140,7 @@ class Recording:
     section_starts: list[float] = field(default_factory=list)
     subcaptions: list[srt.Subtitle] = field(default_factory=list)
     duration: float = 0.0
+    narration: list[dict[str, Any]] = field(default_factory=list)  # NarratedScene.narration
 
 
 class ProbeRenderer(CairoRenderer):
@@ -198,6 +199,7 @@ class ProbeRenderer(CairoRenderer):
             self._snap(scene, 0.0, inside=False)
         rec.subcaptions = list(self.file_writer.subcaptions)
         rec.duration = self.time
+        rec.narration = list(getattr(scene, "narration", []))
 
 
 def record(scene_cls: type) -> Recording:

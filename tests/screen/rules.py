@@ -12,9 +12,12 @@ vs 7) in a downscaled, compressed stream. Below that we call text unreadable.
 from __future__ import annotations
 
 import re
+from fractions import Fraction
 from itertools import combinations
 
 from manim import config
+
+from narration.captions import MAX_CHARS, MAX_LINES, MIN_CUE
 
 from .probe import Label, Moment
 from .reading import Reading
@@ -26,8 +29,7 @@ MAX_WORDS_PER_SECOND = 3.0
 MIN_HOLD = 1.0  # seconds the final state of a beat stays on screen
 MIN_SECTION = 3.0  # seconds, the shortest beat
 NEGATIVE_ZERO = re.compile(r"^-0*\.?0*$")
-CAPTION_NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?")
-NEAR = 3.0  # seconds around a caption in which the numbers it says must be drawn
+MAX_SILENCE = 3.0  # seconds without speech between two lines, or after the last one
 
 
 def _overlap(a: Label, b: Label) -> bool:
@@ -103,16 +105,65 @@ def caption_problems(reading: Reading) -> list[str]:
     return problems
 
 
+def _shown_at(reading: Reading, t: float) -> set[Fraction]:
+    """The numbers on screen at scene time ``t`` (exact values): the last moment read at or before it."""
+    before = [m for m in reading.moments if m.time <= t + 1e-6]
+    return {Fraction(n) for n in before[-1].numbers} if before else set()
+
+
 def narration_problems(reading: Reading) -> list[str]:
-    """A number the narration says in digits is drawn on screen while it is said."""
+    """A number the narration says is on screen from the moment its word starts until it ends.
+
+    Uses the real word times of the speech (NarratedScene.narration), so a number
+    that appears even a moment after the voice names it is caught.
+    """
     problems: list[str] = []
-    for sub in reading.recording.subcaptions:
-        start, end = sub.start.total_seconds() - NEAR, sub.end.total_seconds() + NEAR
-        drawn = {float(n) for m in reading.moments if start <= m.time <= end for n in m.numbers}
-        for said in CAPTION_NUMBER.findall(sub.content):
-            if not any(abs(float(said) - d) < 1e-9 for d in drawn):
-                problems.append(f"{reading.scene}: caption {sub.content!r} says {said}, "
-                                f"which is not on screen then (drawn: {sorted(drawn)})")
+    rec = reading.recording
+    if not rec.narration and rec.subcaptions:
+        problems.append(f"{rec.scene}: captions without narration (use self.voiceover)")
+    for line in rec.narration:
+        for token in line["tokens"]:
+            for said in token["numbers"]:
+                for when in (line["start"] + token["start"], line["start"] + token["end"]):
+                    drawn = _shown_at(reading, when)
+                    if Fraction(said.replace("\u2212", "-")) not in drawn:
+                        problems.append(
+                            f"{reading.scene}: {line['caption']!r} says {said} at {when:.2f} s, "
+                            f"when it is not on screen (drawn then: {sorted(map(str, drawn))})")
+    return _dedupe(problems)
+
+
+def cue_problems(reading: Reading) -> list[str]:
+    """Caption cues: at most 2 lines of 42 characters, at least 1 s, none overlapping the next."""
+    subs = sorted(reading.recording.subcaptions, key=lambda s: s.start)
+    problems: list[str] = []
+    for k, sub in enumerate(subs):
+        lines = sub.content.split("\n")
+        if len(lines) > MAX_LINES or any(len(line) > MAX_CHARS for line in lines):
+            problems.append(f"{reading.scene}: cue {sub.content!r} is more than {MAX_LINES} lines "
+                            f"of {MAX_CHARS} characters")
+        length = (sub.end - sub.start).total_seconds()
+        if length < MIN_CUE - 1e-3:
+            problems.append(f"{reading.scene}: cue {sub.content!r} lasts {length:.2f} s "
+                            f"(< {MIN_CUE} s)")
+        if k + 1 < len(subs) and subs[k + 1].start < sub.end:
+            overlap = (sub.end - subs[k + 1].start).total_seconds()
+            problems.append(f"{reading.scene}: cue {sub.content!r} overlaps the next cue "
+                            f"by {overlap * 1000:.0f} ms")
+    return problems
+
+
+def silence_problems(reading: Reading) -> list[str]:
+    """The voice never stops for more than MAX_SILENCE: animations fit their speech."""
+    rec = reading.recording
+    problems: list[str] = []
+    speech = [(line["start"], line["start"] + line["tokens"][-1]["end"], line["caption"])
+              for line in rec.narration]
+    ends = [(s, e, c) for s, e, c in speech[1:]] + [(rec.duration, rec.duration, "the end")]
+    for (start, end, caption), (nxt, _, nxt_caption) in zip(speech, ends):
+        if nxt - end > MAX_SILENCE:
+            problems.append(f"{rec.scene}: {nxt - end:.1f} s of silence after {caption!r} "
+                            f"(until {nxt_caption!r}); at most {MAX_SILENCE} s")
     return problems
 
 

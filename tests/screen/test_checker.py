@@ -26,6 +26,8 @@ def test_right_scene_passes_every_check():
     assert rules.section_problems(reading) == []
     assert rules.number_problems(reading) == []
     assert rules.narration_problems(reading) == []
+    assert rules.cue_problems(reading) == []
+    assert rules.silence_problems(reading) == []
 
 
 def test_reads_the_redrawn_digits_not_what_the_object_claims():
@@ -45,7 +47,7 @@ def test_stale_label_is_caught():
     with pytest.raises(ScreenMismatch) as err:
         read_scene(fx.StaleLabel).expect("After the step", AFTER)
     report = str(err.value)
-    assert "StaleLabel" in report and "end of animation 2" in report
+    assert "StaleLabel" in report and "end of animation" in report
     assert "missing ['0.75']" in report and "unexpected ['1.50']" in report
 
 
@@ -91,7 +93,13 @@ def test_unknown_section_names_the_closest():
     (fx.RushedCaption, rules.caption_problems, "words/s"),
     (fx.UnnarratedBeat, rules.caption_problems, "section 'Untold'"),
     (fx.FlashBeat, rules.section_problems, "hold it at least"),
-    (fx.MisspokenNumber, rules.narration_problems, "says 0.8, which is not on screen"),
+    (fx.MisspokenNumber, rules.narration_problems, "says 0.8 at"),
+    (fx.LateNumber, rules.narration_problems, "says 0.75 at"),
+    (fx.CaptionsWithoutVoice, rules.narration_problems, "captions without narration"),
+    (fx.BadCues, rules.cue_problems, "more than 2 lines"),
+    (fx.BadCues, rules.cue_problems, "overlaps the next cue by 500 ms"),
+    (fx.BadCues, rules.cue_problems, "lasts 0.40 s"),
+    (fx.DeadAir, rules.silence_problems, "of silence after 'Watch this.'"),
 ])
 def test_each_rule_catches_its_fault(scene, rule, fragment):
     problems = rule(read_scene(scene))

@@ -1,0 +1,173 @@
+"""The pipeline's side of narration: the voice in each scene's key, each scene's
+narration manifest in the cache, and the lecture's one mixed track.
+
+A scene's render reports where each of its clips starts (the worker's result,
+"narration"); it is kept beside the scene video as <Scene>.narration.json. At
+assembly every clip is read from the clip cache (a clip that went missing or was
+damaged is made again from its recorded text and voice) and placed on one track.
+"""
+
+from __future__ import annotations
+
+import functools
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from . import store
+from .errors import LectureError
+
+FORMAT = 1
+
+
+@functools.cache
+def _config(root: Path):
+    from narration import config
+    from narration.voice import VoiceError
+
+    try:
+        return config.load(root)
+    except VoiceError as exc:
+        raise LectureError(str(exc)) from None
+
+
+def scene_identity(root: Path, scene: str) -> str:
+    """The voice settings and takes a scene's timing depends on (part of its render key)."""
+    from narration import config
+    from narration.voice import VoiceError
+
+    try:
+        return config.scene_identity(_config(root), scene)
+    except VoiceError as exc:
+        raise LectureError(str(exc)) from None
+
+
+def check_voice(root: Path) -> None:
+    """Fail before any render starts, in one line, if the voice cannot be used."""
+    from narration import config
+    from narration.voice import PiperVoice, VoiceError, sha256_file
+
+    try:
+        voice = config.make_voice(_config(root))
+        if isinstance(voice, PiperVoice):
+            import importlib.util
+
+            for module, package in (("piper", "piper-tts"), ("onnx", "onnx"),
+                                    ("onnxruntime", "onnxruntime")):
+                if importlib.util.find_spec(module) is None:
+                    raise VoiceError(f"the voice needs {package}, which is not installed: "
+                                     "run `make setup`")
+            actual = sha256_file(voice.model)
+            if actual != voice.sha256:
+                raise VoiceError(f"voice model {voice.model.name} has sha256 {actual[:12]}..., "
+                                 f"expected {voice.sha256[:12]}... ({voice.source}); reinstall "
+                                 "it with `make setup`, or set [voice] sha256 in lecture.toml "
+                                 "for a model you trust")
+    except VoiceError as exc:
+        raise LectureError(str(exc)) from None
+
+
+def commit(cache: Path, name: str, outcome: dict[str, Any], frame_rate: float) -> dict[str, Any]:
+    """Write <name>.narration.json from a render's outcome; the meta fields that record it."""
+    lines = outcome.get("narration")
+    path = cache / f"{name}.narration.json"
+    if lines is None:
+        path.unlink(missing_ok=True)
+        return {"narration": None}
+    store.write_json(path, {"format": FORMAT, "scene": name, "frame_rate": frame_rate,
+                            "lines": lines})
+    return {"narration": path.name, "narration_stamp": store.Stamp.of(path).as_dict()}
+
+
+def read(cache: Path, meta: dict[str, Any]) -> dict[str, Any] | None:
+    if not meta.get("narration"):
+        return None
+    return store.read_json(cache / meta["narration"])
+
+
+def _clip_samples(root: Path, line: dict[str, Any]):
+    """A clip's samples from the cache; made again when missing or damaged."""
+    from narration import config
+    from narration.cache import ClipCache
+    from narration.text import parse
+    from narration.voice import TakeVoice
+
+    cache = ClipCache(config.cache_dir(root))
+    clip = cache.get(line["key"])
+    if clip is None:
+        cfg = _config(root)
+        if line["voice"].startswith("take "):
+            takes = [p for p in cfg.takes_dir.glob("*/*.wav")
+                     if line["voice"] == TakeVoice(p).identity]
+            if not takes:
+                raise LectureError(f"the recorded take for {line['caption']!r} is gone; "
+                                   "rebuild to use the synthetic voice")
+            voice = TakeVoice(takes[0])
+        else:
+            voice = config.make_voice(cfg)
+            if voice.identity != line["voice"]:
+                raise LectureError(f"the clip for {line['caption']!r} was made by another voice "
+                                   "and is no longer cached; rebuild the scene")
+        spoken = parse(line["spoken"])
+        clip = cache.get_or_make(line["key"], lambda: voice.speak(spoken),
+                                 {"voice": voice.identity, "spoken": line["spoken"],
+                                  "caption": line["caption"]})
+    from narration.cache import read_wav
+
+    return read_wav(clip.wav)
+
+
+def _scene_track(root: Path, cache: Path, meta: dict[str, Any], samples: int):
+    """A scene's mastered voice, ``samples`` long, from its cache or made (and cached) now."""
+    import hashlib
+    import json
+
+    import numpy as np
+
+    from narration.mix import VERSION, Placement, build_track, master
+
+    manifest = read(cache, meta) or {"lines": [], "frame_rate": 1}
+    lines = [line for line in manifest["lines"] if not line["voice"].startswith("none")]
+    key = hashlib.sha256(json.dumps([VERSION, samples, [(x["key"], x["frame"]) for x in lines]])
+                         .encode()).hexdigest()
+    path = cache / f"{meta['scene']}.voice.npy"
+    record = store.read_json(path.with_suffix(".json")) or {}
+    if record.get("key") == key and path.is_file():
+        try:
+            track = np.load(path)
+            if len(track) == samples and store.sha256_file(path) == record.get("sha256"):
+                return track, len(lines)
+        except (OSError, ValueError):
+            pass
+    fps = Fraction(manifest["frame_rate"]).limit_denominator(1001)
+    placed = build_track([Placement(Fraction(int(x["frame"])) / fps, _clip_samples(root, x))
+                          for x in lines], Fraction(samples, 48_000))
+    track, _ = master(placed)
+    tmp = store.tmp_name(path)
+    with open(tmp, "wb") as fh:
+        np.save(fh, track)
+    store.commit(tmp, path)
+    store.write_json(path.with_suffix(".json"), {"key": key, "sha256": store.sha256_file(path)})
+    return track, len(lines)
+
+
+def mix(root: Path, cache: Path, metas: list[dict[str, Any]], offsets: list[Fraction],
+        duration: Fraction, target: Path) -> dict[str, Any] | None:
+    """Encode the lecture's narration track to ``target``; None when no scene is narrated.
+
+    Each scene's voice is mastered on its own and cached beside its video (so an
+    edited scene remasters only itself); the tracks are joined at the scenes'
+    exact sample offsets and encoded once.
+    """
+    from narration.mix import make_track, sample_at
+
+    if not any(read(cache, m) for m in metas):
+        return None
+    ends = [*offsets[1:], duration]
+    parts, lines = [], 0
+    for meta, start, end in zip(metas, offsets, ends):
+        track, count = _scene_track(root, cache, meta, sample_at(end) - sample_at(start))
+        parts.append(track)
+        lines += count
+    peak = make_track(parts, target)
+    return {"lines": lines, "true_peak_dbtp": round(peak, 2)}
