@@ -36,11 +36,9 @@ def _default_jobs() -> int:
 
 
 def _fmt_seconds(seconds: float | None) -> str:
-    if seconds is None:
-        return "-"
-    if seconds >= 60:
-        return f"{int(seconds // 60)}:{seconds % 60:04.1f}"
-    return f"{seconds:.1f} s"
+    from .progress import fmt_seconds
+
+    return fmt_seconds(seconds)
 
 
 def _resolve(project: Project, names: tuple[str, ...]) -> list[Scene]:
@@ -52,11 +50,11 @@ def _resolve(project: Project, names: tuple[str, ...]) -> list[Scene]:
     return scenes
 
 
-def _render_stale(pipe, states, jobs: int, console, verb: str = "rendering"):
+def _render_stale(pipe, states, jobs: int, console, verb: str = "rendering", cluster=None,
+                  split: str | int = "auto"):
     """Render the stale states with a progress display; return (results, failure lines)."""
-    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
     from .pipeline import FRESH
+    from .progress import BuildProgress
 
     failures: list[str] = []
     todo = []
@@ -69,28 +67,9 @@ def _render_stale(pipe, states, jobs: int, console, verb: str = "rendering"):
         todo.append(st)
     if not todo:
         return [], failures
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                  TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
-                  console=console, transient=True) as progress:
-        overall = progress.add_task(f"{verb} {len(todo)} scene(s) at -q{pipe.quality}",
-                                    total=len(todo))
-        tasks: dict[str, int] = {}
-
-        def report(event, st, res):
-            if event == "start":
-                tasks[st.name] = progress.add_task(f"  {st.name} ({st.reason})", total=None)
-                return
-            progress.remove_task(tasks.pop(st.name))
-            progress.advance(overall)
-            if res.ok:
-                mem = f", {res.max_rss_kib / 1024:.0f} MiB" if res.max_rss_kib else ""
-                length = "" if st.still else f", {_fmt_seconds(res.meta['duration'])} of video"
-                progress.console.print(f"[green]rendered[/] {st.name} in "
-                                       f"{_fmt_seconds(res.seconds)}{length}{mem}")
-            else:
-                progress.console.print(f"[red]failed[/]   {res.error}")
-
-        results = pipe.render(todo, jobs, report)
+    where = f" on {cluster.name}" if cluster is not None else ""
+    with BuildProgress(console, f"{verb} {len(todo)} scene(s) at -q{pipe.quality}{where}") as events:
+        results = pipe.render(todo, jobs, events, cluster, split)
     for res in results:
         if res.ok:
             res.state.meta, res.state.status = res.meta, FRESH
@@ -176,6 +155,26 @@ def render_cmd(scenes: tuple[str, ...], quality: str, jobs: int | None) -> None:
         raise LectureError(_failure_summary(failures))
 
 
+def _split_option(value: str) -> str | int:
+    value = str(value).strip().lower()
+    if value in ("auto", "off"):
+        return value
+    if value.isdigit() and int(value) >= 1:
+        return "off" if int(value) == 1 else int(value)
+    raise click.BadParameter(f"{value!r}: use auto, off or a number of chunks per scene")
+
+
+def _cluster(address: str | None):
+    """A Dask cluster session for the build (lecture/cluster.py), or nothing."""
+    import contextlib
+
+    if address is None:
+        return contextlib.nullcontext(None)
+    from .cluster import ClusterRunner
+
+    return ClusterRunner.connect(address)
+
+
 def _failure_summary(failures: list[str]) -> str:
     if len(failures) == 1:
         return failures[0]
@@ -190,8 +189,15 @@ def _failure_summary(failures: list[str]) -> str:
               help="Manim quality: l 480p15, m 720p30, h 1080p60, k 2160p60.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Parallel render workers [default: one per core].")
+@click.option("--chunks", "split", default="auto", show_default=True, metavar="auto|off|N",
+              callback=lambda ctx, param, value: _split_option(value),
+              help="Cut long scenes at section starts into chunks rendered in parallel: "
+                   "auto (a scene longer than its fair share of the build), off, or N per scene.")
+@click.option("--cluster", metavar="ADDRESS", default=None,
+              help="Render on a Dask cluster: its scheduler's address (tcp://host:8786), or "
+                   "local:N for N worker processes on this machine.")
 @friendly
-def build_cmd(quality: str, jobs: int | None) -> None:
+def build_cmd(quality: str, jobs: int | None, split: str | int, cluster: str | None) -> None:
     """Render every stale scene in parallel, then join them into media/lecture/<quality>/."""
     from . import assemble, store
     from .pipeline import FRESH, MISSING, Pipeline
@@ -208,7 +214,9 @@ def build_cmd(quality: str, jobs: int | None) -> None:
         stale = [st for st in states if st.status not in (FRESH, MISSING)]
         if thumb is not None and thumb.status not in (FRESH, MISSING):
             stale.append(thumb)
-        results, failures = _render_stale(pipe, stale, jobs or _default_jobs(), console)
+        with _cluster(cluster if stale else None) as session:
+            results, failures = _render_stale(pipe, stale, jobs or _default_jobs(), console,
+                                              cluster=session, split=split)
         missing = [st for st in states if st.status == MISSING]
         cached = len(states) - len(missing) - len([r for r in results if r.state is not thumb])
         out = project.out_dir(quality)

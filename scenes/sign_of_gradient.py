@@ -42,6 +42,7 @@ from lessonlib import display
 from lessonlib.lesson import SIGN_LR, SIGN_WEIGHTS
 from scenes import palette
 from scenes.common import NarratedScene, get_axes, get_math, get_text, get_title, mark
+from scenes.memo import get_math_memo
 
 PLACES = 2  # decimals for every number in this scene
 DL_DW = r"\frac{dL}{dw}"
@@ -196,14 +197,15 @@ class SignOfGradient(NarratedScene):
 
     def get_weight_readout(self, tracker: ValueTracker):
         def draw():
-            readout = get_math("w", "=", num(shown(tracker.get_value())), color=palette.WEIGHT)
+            readout = get_math_memo("w", "=", num(shown(tracker.get_value())),
+                                    color=palette.WEIGHT)
             return self.place(readout, 1)
         return always_redraw(draw)
 
     def get_slope_readout(self, tracker: ValueTracker):
         def draw():
             slope = lessonlib.mse_grad(shown(tracker.get_value()))
-            readout = get_math(DL_DW, "=", "2w", "=", num(slope), color=palette.GRADIENT)
+            readout = get_math_memo(DL_DW, "=", "2w", "=", num(slope), color=palette.GRADIENT)
             return self.place(readout, 2)
         return always_redraw(draw)
 

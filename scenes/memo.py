@@ -1,0 +1,90 @@
+"""Formulas built once per text: live readouts without rebuilding LaTeX every frame.
+
+A readout made with ``always_redraw`` builds a new MathTex on every frame, and
+most frames show the same text as the one before (during a wait, all of them).
+Building one costs a parse of the cached SVG and a deep copy of every glyph's
+outline, path objects included. ``get_math_memo`` builds each distinct formula
+once (per text, size and colour), keeps it untouched, and hands out clones.
+
+A clone is what ``copy.deepcopy`` would give, except that objects which are not
+mobjects, containers or arrays are shared with the kept formula instead of
+copied: the parsed SVG path objects, the TeX template, colours, enums. Nothing
+mutates those after construction, and they are what makes a deep copy of a
+formula slow. Points and colour arrays are copied, every mobject is new, and
+references between mobjects (a MathTex's groups of glyphs by substring) point
+into the clone, so a clone can be moved, recoloured and transformed exactly as
+a fresh build. tests/scenes/test_memo.py renders frames both ways and compares.
+
+Set LECTURE_FORMULA_MEMO=0 (or ``memo.enabled = False``) to build every formula
+afresh, as before.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+from manim import MathTex, Mobject
+
+from . import palette
+
+enabled = os.environ.get("LECTURE_FORMULA_MEMO", "1") != "0"
+
+_kept: dict[tuple, MathTex] = {}
+
+
+def get_math_memo(*tex: str, size: int = palette.BODY_SIZE, color: str = palette.TEXT) -> MathTex:
+    """The same formula as ``scenes.common.get_math(*tex, size=size, color=color)``, fast."""
+    if not enabled:
+        return MathTex(*tex, font_size=size, color=color)
+    key = (tex, size, str(color))
+    kept = _kept.get(key)
+    if kept is None:
+        kept = _kept[key] = MathTex(*tex, font_size=size, color=color)
+    return clone(kept)
+
+
+def clone(mob: Mobject) -> Mobject:
+    """A copy of ``mob`` that draws, moves and transforms as ``mob.copy()`` does (see above)."""
+    return _clone(mob, {})
+
+
+_SHARED = (str, int, float, bool, type(None))
+
+
+def _clone(value, memo: dict[int, object]):
+    kind = type(value)
+    if kind in _SHARED:
+        return value
+    found = memo.get(id(value))
+    if found is not None:
+        return found
+    if kind is np.ndarray:
+        new = memo[id(value)] = value.copy()
+        return new
+    if isinstance(value, Mobject):
+        new = kind.__new__(kind)
+        memo[id(value)] = new
+        new.__dict__.update({name: attr if type(attr) in _SHARED else _clone(attr, memo)
+                             for name, attr in value.__dict__.items()})
+        new.original_id = str(id(value))  # as Mobject.__deepcopy__ marks its copies
+        return new
+    if kind is list:
+        new = memo[id(value)] = []
+        new.extend(_clone(v, memo) for v in value)
+        return new
+    if kind is dict:
+        new = memo[id(value)] = {}
+        for k, v in value.items():
+            new[k] = _clone(v, memo)
+        return new
+    if kind is tuple:
+        new = memo[id(value)] = tuple(_clone(v, memo) for v in value)
+        return new
+    if kind is set:
+        new = memo[id(value)] = set(value)
+        return new
+    if isinstance(value, np.ndarray):
+        new = memo[id(value)] = value.copy()
+        return new
+    return value  # shared: colours, enums, paths, the parsed SVG, the TeX template
