@@ -130,8 +130,14 @@ def list_cmd() -> None:
               help="Manim quality: l 480p15, m 720p30, h 1080p60, k 2160p60.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Parallel render workers [default: one per core].")
+@click.option("--section", metavar="NAME", default=None,
+              help="Render only this section of the scene (fast-forwarded to it, frame-exact).")
+@click.option("--chunks", "split", default="auto", show_default=True, metavar="auto|off|N",
+              callback=lambda ctx, param, value: _split_option(value),
+              help="Cut long scenes into chunks rendered in parallel (see lecture build).")
 @friendly
-def render_cmd(scenes: tuple[str, ...], quality: str, jobs: int | None) -> None:
+def render_cmd(scenes: tuple[str, ...], quality: str, jobs: int | None, section: str | None,
+               split: str | int) -> None:
     """Render the named scenes (class or file name, any case), reusing what is up to date."""
     from . import store
     from .pipeline import FRESH, Pipeline
@@ -140,6 +146,12 @@ def render_cmd(scenes: tuple[str, ...], quality: str, jobs: int | None) -> None:
     chosen = _resolve(project, scenes)
     quality = quality.lower()
     console = _console()
+    if section is not None:
+        if len(chosen) != 1:
+            raise LectureError("--section renders one section of one scene: name one scene")
+        with store.project_lock(project.lock_path, "render"):
+            _render_section(project, chosen[0], quality, section, console)
+        return
     with store.project_lock(project.lock_path, "render"):
         pipe = Pipeline(project, quality)
         states = [pipe.state(s, still=(s.name == project.thumbnail_name)) for s in chosen]
@@ -147,12 +159,28 @@ def render_cmd(scenes: tuple[str, ...], quality: str, jobs: int | None) -> None:
             if st.fresh:
                 console.print(f"[dim]up to date[/] {st.name}: {st.meta['video']}")
         stale = [st for st in states if not st.fresh]
-        _, failures = _render_stale(pipe, stale, jobs or _default_jobs(), console)
+        _, failures = _render_stale(pipe, stale, jobs or _default_jobs(), console, split=split)
         for st in stale:
             if st.status == FRESH:
                 console.print(f"  {st.name}: {st.meta['video']}")
     if failures:
         raise LectureError(_failure_summary(failures))
+
+
+def _render_section(project: Project, scene: Scene, quality: str, section: str, console):
+    from .preview import render_section
+
+    started = time.perf_counter()
+    with console.status(f"rendering {scene.name} / {section} at -q{quality}"):
+        meta, rendered = render_section(project, scene, quality, section)
+    if rendered:
+        console.print(f"rendered {scene.name} / {section} in "
+                      f"{_fmt_seconds(time.perf_counter() - started)}, "
+                      f"{_fmt_seconds(meta['duration'])} of video from "
+                      f"{_fmt_seconds(meta['start'])}: {meta['video']}")
+    else:
+        console.print(f"[dim]up to date[/] {scene.name} / {section}: {meta['video']}")
+    return meta
 
 
 def _split_option(value: str) -> str | int:
@@ -298,10 +326,20 @@ def storyboard_cmd(scenes: tuple[str, ...], quality: str, jobs: int | None) -> N
 @click.argument("scene")
 @click.option("-q", "--quality", type=QUALITY, default="l", show_default=True,
               help="Preview quality.")
+@click.option("--section", metavar="NAME", default=None,
+              help="Rerender only this section (fast-forwarded to it, frame-exact).")
 @friendly
-def watch_cmd(scene: str, quality: str) -> None:
+def watch_cmd(scene: str, quality: str, section: str | None) -> None:
     """Rerender SCENE whenever a file it depends on is saved, printing the time taken."""
     from .watch import watch
 
     project = Project.find()
-    watch(project, project.resolve(scene), quality.lower(), _console())
+    chosen = project.resolve(scene)
+    if section is not None:
+        from .preview import UnknownSectionError, known_sections
+
+        known = known_sections(project, chosen)
+        if known is not None and section not in known:
+            raise UnknownSectionError(f"{chosen.name} has no section {section!r}; its "
+                                      "sections: " + ", ".join(known))
+    watch(project, chosen, quality.lower(), _console(), section=section)

@@ -41,6 +41,8 @@ class Job:
     chunk: Chunk | None = None
     estimate: float = 0.0  # expected cost, for longest-first scheduling
     extra: list[str] = field(default_factory=list)  # more `manim render` options
+    inputs: list[str] = field(default_factory=list)  # the project files its key covers
+    section: str | None = None  # render just this section (a preview; lecture/preview.py)
 
     @property
     def label(self) -> str:
@@ -49,6 +51,8 @@ class Job:
     @property
     def slug(self) -> str:
         """A name for this job's files."""
+        if self.section is not None:
+            return f"{self.scene}-{self.quality}-section-{self.key[:12]}"
         return f"{self.scene}-{self.quality}" + (f"-chunk{self.chunk.index + 1}" if self.chunk else "")
 
     def window(self) -> dict[str, Any] | None:
@@ -56,10 +60,13 @@ class Job:
             return None
         if self.chunk is not None:
             return self.chunk.window(self.scene)
+        if self.section is not None:
+            return {"start": 0, "end": None, "section": self.section, "tag": self.slug}
         return {"start": 0, "end": None, "section": None, "tag": None}
 
-    def manim_args(self, media_dir: Path | str) -> list[str]:
-        return [self.rel, self.scene, "-q", self.quality, "--media_dir", str(media_dir),
+    def manim_args(self, media_dir: Path | str | None) -> list[str]:
+        media = ["--media_dir", str(media_dir)] if media_dir is not None else []
+        return [self.rel, self.scene, "-q", self.quality, *media,
                 "--progress_bar", "none", "--silent",
                 # Manim's per-animation cache advances the clock by whole durations, not
                 # frames (see lecture/fastforward.py), so it stays off.
@@ -126,8 +133,9 @@ class LocalRunner:
         project.log_dir.mkdir(parents=True, exist_ok=True)
         marker = work / f".rendering-{job.slug}"
         if marker.exists():  # a render of this scene was killed: its segments may be torn
-            for seg in work.glob(f"*/*/*/partial_movie_files/{job.scene}"):
-                shutil.rmtree(seg, ignore_errors=True)
+            for pattern in ("videos/*/*", "windows/*/*/*"):
+                for seg in work.glob(f"{pattern}/partial_movie_files/{job.scene}"):
+                    shutil.rmtree(seg, ignore_errors=True)
         marker.touch()
         result_file = work / f".result-{job.slug}-{os.getpid()}-{next(self._ids)}.json"
         result_file.unlink(missing_ok=True)

@@ -67,7 +67,7 @@ def render(pipe, states: list, jobs: int, events: Events | None = None, cluster=
         chunks = plans.get(st.name)
         if not chunks:
             todo.append(Job(st.name, st.scene.rel, pipe.quality, st.key, st.still,
-                            estimate=cost, extra=list(pipe.extra)))
+                            estimate=cost, extra=list(pipe.extra), inputs=sorted(st.inputs)))
             continue
         parts[st.name] = {}
         length = sum(c.seconds for c in chunks) or 1.0
@@ -80,7 +80,7 @@ def render(pipe, states: list, jobs: int, events: Events | None = None, cluster=
             else:  # its share of the scene, and fast-forwarding to it (about a tenth as dear)
                 share = (chunk.seconds + 0.1 * done_before) / length
                 todo.append(Job(st.name, st.scene.rel, pipe.quality, key, estimate=cost * share,
-                                chunk=chunk, extra=list(pipe.extra)))
+                                chunk=chunk, extra=list(pipe.extra), inputs=sorted(st.inputs)))
             done_before += chunk.seconds
     todo.sort(key=lambda j: j.estimate, reverse=True)
     by_name = {st.name: st for st in states}
