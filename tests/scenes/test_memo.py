@@ -1,0 +1,78 @@
+"""Memoised readouts (scenes/memo.py) draw exactly the frames of formulas built afresh.
+
+SignOfGradient's live readouts are rendered (at 160x90, 4 fps) through the beat
+where the weight moves and the readouts change every frame, once with the memo
+and once without; every decoded frame must be equal. A memo
+that hands out formulas sharing their points with the kept one is caught.
+"""
+
+from __future__ import annotations
+
+import av
+import numpy as np
+import pytest
+
+from scenes import memo
+
+pytestmark = pytest.mark.slow
+
+FIRST, END = 3, 4  # next_section calls: the beat "Step to the left", where w moves
+
+
+def frames_of(tmp_path, enabled: bool, clone=memo.clone) -> list[np.ndarray]:
+    """Decoded frames of SignOfGradient's beat with the memo on or off (or a wrong clone)."""
+    from manim import tempconfig
+
+    from lecture import fastforward, shared_cache
+    from scenes.sign_of_gradient import SignOfGradient
+    from tests.screen import TEX_CACHE
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("LECTURE_VOICE", "none")
+        patch.setattr(memo, "enabled", enabled)
+        patch.setattr(memo, "clone", clone)
+        memo._kept.clear()
+        try:
+            return _render(SignOfGradient, tmp_path, tempconfig, fastforward, shared_cache,
+                           TEX_CACHE)
+        finally:
+            memo._kept.clear()
+
+
+def _render(scene_cls, tmp_path, tempconfig, fastforward, shared_cache, TEX_CACHE):
+    shared_cache.install()
+    TEX_CACHE.mkdir(parents=True, exist_ok=True)
+    with tempconfig({"media_dir": str(tmp_path), "tex_dir": str(TEX_CACHE), "disable_caching": True,
+                     "verbosity": "WARNING", "progress_bar": "none", "pixel_width": 160,
+                     "pixel_height": 90, "frame_rate": 4}):
+        scene = scene_cls()
+        fastforward.install(scene, FIRST, END)
+        scene.render()
+        video = scene.renderer.file_writer.movie_file_path
+    with av.open(str(video)) as container:
+        return [frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)]
+
+
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory) -> list[np.ndarray]:
+    return frames_of(tmp_path_factory.mktemp("fresh"), enabled=False)
+
+
+def test_memoised_readouts_draw_the_same_frames(fresh, tmp_path):
+    cached = frames_of(tmp_path, enabled=True)
+    assert len(fresh) == len(cached) > 20
+    differing = [i for i, (a, b) in enumerate(zip(fresh, cached)) if not np.array_equal(a, b)]
+    assert not differing, f"frames {differing[:10]} differ with the memo on"
+
+
+def test_a_memo_that_shares_points_is_caught(fresh, tmp_path):
+    """Wrong on purpose: clones that share the kept formula's points move it too."""
+
+    def shallow(mob):
+        new = mob.__class__.__new__(mob.__class__)
+        new.__dict__.update(mob.__dict__)
+        new.submobjects = [shallow(m) for m in mob.submobjects]
+        return new
+
+    broken = frames_of(tmp_path, enabled=True, clone=shallow)
+    assert any(not np.array_equal(a, b) for a, b in zip(fresh, broken))
