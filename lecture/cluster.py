@@ -120,6 +120,24 @@ def render_remote(payload: dict[str, Any]) -> dict[str, Any]:
             "worker": worker.address}
 
 
+def _reachable(address: str) -> None:
+    """Fail at once, in one line, when nothing listens at a tcp:// address."""
+    import socket
+    from urllib.parse import urlsplit
+
+    if "://" not in address:
+        address = "tcp://" + address
+    parts = urlsplit(address)
+    if parts.scheme != "tcp" or not parts.hostname:
+        return  # other protocols: let Dask try
+    try:
+        socket.create_connection((parts.hostname, parts.port or 8786),
+                                 timeout=CONNECT_TIMEOUT).close()
+    except OSError as exc:
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        raise LectureError(f"cannot reach the Dask scheduler at {address}: {reason}") from None
+
+
 class ClusterRunner:
     """Runs jobs on a Dask cluster, with the interface of runner.LocalRunner."""
 
@@ -154,6 +172,7 @@ class ClusterRunner:
             client = Client(cluster)
             name = f"a local cluster of {count} workers"
         else:
+            _reachable(address)
             try:
                 with dask.config.set({"distributed.comm.timeouts.connect":
                                       f"{CONNECT_TIMEOUT}s"}):

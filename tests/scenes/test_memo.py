@@ -1,6 +1,6 @@
 """Memoised readouts (scenes/memo.py) draw exactly the frames of formulas built afresh.
 
-SignOfGradient's live readouts are rendered (at 160x90, 4 fps) through the beat
+SignOfGradient's live readouts are rendered (at 160x90, 3 fps) through the beat
 where the weight moves and the readouts change every frame, once with the memo
 and once without; every decoded frame must be equal. A memo
 that hands out formulas sharing their points with the kept one is caught.
@@ -44,7 +44,7 @@ def _render(scene_cls, tmp_path, tempconfig, fastforward, shared_cache, TEX_CACH
     TEX_CACHE.mkdir(parents=True, exist_ok=True)
     with tempconfig({"media_dir": str(tmp_path), "tex_dir": str(TEX_CACHE), "disable_caching": True,
                      "verbosity": "WARNING", "progress_bar": "none", "pixel_width": 160,
-                     "pixel_height": 90, "frame_rate": 4}):
+                     "pixel_height": 90, "frame_rate": 3}):
         scene = scene_cls()
         fastforward.install(scene, FIRST, END)
         scene.render()
