@@ -46,15 +46,28 @@ def _worker_plugin_base():
 
 
 class LecturePlugin(_worker_plugin_base()):
-    """Keeps a render server (Manim imported once) on each worker, and its folders."""
+    """Keeps a render server (Manim imported once) on each worker, and its folders.
+
+    Manim's Tex cache and the narration's clip cache are kept across tasks in
+    ``cache`` (for a LocalCluster: the project's own), else in $LECTURE_CLUSTER_CACHE
+    or ~/.cache/gradient-lecture on the worker's machine; both are safe to share
+    between processes.
+    """
 
     idempotent = True
+
+    def __init__(self, media: str | None = None, voice: str | None = None) -> None:
+        self.media_dir, self.voice_dir = media, voice
 
     def setup(self, worker) -> None:
         from .zygote import Zygote
 
         self.base = Path(worker.local_directory) / "lecture"
         self.base.mkdir(parents=True, exist_ok=True)
+        shared = Path(os.environ.get("LECTURE_CLUSTER_CACHE")
+                      or Path.home() / ".cache" / "gradient-lecture")
+        self.media = Path(self.media_dir) if self.media_dir else shared / "media"
+        self.voice = Path(self.voice_dir) if self.voice_dir else shared / "voice"
         env = dict(os.environ)
         env.setdefault("PYTHONUNBUFFERED", "1")
         self.zygote = Zygote(self.base, env)
@@ -89,13 +102,13 @@ def render_remote(payload: dict[str, Any]) -> dict[str, Any]:
     worker = get_worker()
     plugin = worker.plugins[PLUGIN]
     root = plugin.sources(payload["files"])
-    media = plugin.base / "media"  # Manim's Tex and Text caches, warm across tasks
+    media = plugin.media  # Manim's Tex and Text caches, warm across tasks
     scratch = plugin.base / "jobs" / uuid.uuid4().hex
     scratch.mkdir(parents=True)
     window = payload["window"]
     if window is not None and window.get("tag") is None:
         window = {**window, "tag": scratch.name}  # its own video folders, always
-    env = {"LECTURE_ROOT": str(root), "LECTURE_VOICE_CACHE": str(plugin.base / "voice")}
+    env = {"LECTURE_ROOT": str(root), "LECTURE_VOICE_CACHE": str(plugin.voice)}
     started = time.perf_counter()
     try:
         code, rss, cpu = plugin.zygote.run(payload["args"] + ["--media_dir", str(media)],
@@ -183,7 +196,13 @@ class ClusterRunner:
                     from None
             name = f"the cluster at {address}"
         try:
-            client.register_plugin(LecturePlugin(), name=PLUGIN)
+            if cluster is not None:  # this machine: share the project's own caches
+                from narration.config import cache_dir
+
+                plugin = LecturePlugin(str(project.work_dir), str(cache_dir(project.root)))
+            else:
+                plugin = LecturePlugin()
+            client.register_plugin(plugin, name=PLUGIN)
             try:
                 client.wait_for_workers(1, timeout=30)
             except TimeoutError:

@@ -15,16 +15,24 @@ references between mobjects (a MathTex's groups of glyphs by substring) point
 into the clone, so a clone can be moved, recoloured and transformed exactly as
 a fresh build. tests/scenes/test_memo.py renders frames both ways and compares.
 
+``redraw_on_change`` is ``always_redraw`` for drawings that depend on one value
+(a readout on the number it shows, a marker on the weight): it rebuilds only
+when that value has changed, or when something else (an animation) has changed
+the drawing since it was built. Otherwise rebuilding would give the very points
+and colours the drawing already has, so skipping it leaves every frame as it was.
+During a wait, that is every frame.
+
 Set LECTURE_FORMULA_MEMO=0 (or ``memo.enabled = False``) to build every formula
-afresh, as before.
+afresh and redraw on every frame, as before.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Hashable
 
 import numpy as np
-from manim import MathTex, Mobject
+from manim import MathTex, Mobject, always_redraw
 
 from . import palette
 
@@ -42,6 +50,48 @@ def get_math_memo(*tex: str, size: int = palette.BODY_SIZE, color: str = palette
     if kept is None:
         kept = _kept[key] = MathTex(*tex, font_size=size, color=color)
     return clone(kept)
+
+
+def redraw_on_change(key: Callable[[], Hashable], build: Callable[[Hashable], Mobject]) -> Mobject:
+    """``always_redraw(lambda: build(key()))``, rebuilt only when needed (see above)."""
+    if not enabled:
+        return always_redraw(lambda: build(key()))
+    last = {"key": key()}
+    mob = build(last["key"])
+    last["state"] = _state(mob)
+
+    def update(m: Mobject) -> None:
+        now = key()
+        if now == last["key"] and _state(m) == last["state"]:
+            return  # a rebuild would change nothing
+        m.become(build(now))
+        last["key"], last["state"] = now, _state(m)
+
+    mob.add_updater(update)
+    return mob
+
+
+class _Same:
+    """Compares by identity: the very objects a drawing was left with (kept alive, so an
+    id is never reused), so any replacement of its points, colours or parts shows."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: tuple) -> None:
+        self.items = items
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and len(self.items) == len(other.items) and all(
+            a is b for a, b in zip(self.items, other.items))
+
+
+_DRAWN = ("submobjects", "points", "fill_rgbas", "stroke_rgbas", "background_stroke_rgbas",
+          "stroke_width", "background_stroke_width", "sheen_direction", "sheen_factor", "z_index")
+
+
+def _state(mob: Mobject) -> _Same:
+    return _Same(tuple(x for m in mob.get_family()
+                       for x in (m, *(getattr(m, name, None) for name in _DRAWN))))
 
 
 def clone(mob: Mobject) -> Mobject:

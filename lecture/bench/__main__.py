@@ -6,7 +6,7 @@ import argparse
 import os
 
 from . import bench_env, copy_project, print_table
-from . import pipeline
+from . import pipeline, speed
 from ..project import Project
 
 
@@ -17,6 +17,8 @@ def main(argv: list[str] | None = None) -> None:
                         help="how many of the heaviest scenes to render at -q h for the memory "
                              "figure (0 = all; default 2)")
     parser.add_argument("-j", "--jobs", type=int, default=None)
+    parser.add_argument("--skip-high", action="store_true",
+                        help="leave out the -q h render of every scene (CPU per video second)")
     args = parser.parse_args(argv)
 
     src = Project.find()
@@ -31,8 +33,12 @@ def main(argv: list[str] | None = None) -> None:
           f"{cores} cores, load average {os.getloadavg()[0]:.1f}", flush=True)
 
     rows, notes = pipeline.measure(project, env, bench, jobs, args.memory_scenes)
-    print_table(rows)
-    for line in notes:
+    more, high, extra = speed.measure(project, env, jobs, high=not args.skip_high)
+    print_table(rows + more)
+    if high:
+        print("At -q h (1080p60), every scene rendered in one piece:")
+        print_table(high)
+    for line in notes + extra:
         print(line)
 
 

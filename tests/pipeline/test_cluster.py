@@ -70,9 +70,10 @@ def test_local_cluster_build_equals_the_local_build(chunked_reference, tmp_path)
     assert not leftovers(root)
 
 
-def test_a_worker_killed_mid_render_costs_only_time(tmp_path):
+def test_a_worker_killed_mid_render_costs_only_time(tmp_path, monkeypatch):
     from distributed import Client, LocalCluster
 
+    monkeypatch.setenv("LECTURE_CLUSTER_CACHE", str(tmp_path / "worker-cache"))  # not ~/.cache
     root = tmp_path / "proj"
     (root / "scenes").mkdir(parents=True)
     (root / "manim.cfg").write_text(cp.FILES["manim.cfg"])

@@ -16,7 +16,7 @@ from scenes import memo
 
 pytestmark = pytest.mark.slow
 
-FIRST, END = 3, 4  # next_section calls: the beat "Step to the left", where w moves
+FIRST, END = 2, 4  # next_section calls: the weight appears, then moves (readouts change)
 
 
 def frames_of(tmp_path, enabled: bool, clone=memo.clone) -> list[np.ndarray]:
