@@ -13,6 +13,7 @@ import time
 
 import click
 
+from .buildopts import cluster_session, render_section, split_option
 from .errors import LectureError, friendly
 from .project import QUALITY_NAMES, Project, Scene
 
@@ -133,7 +134,7 @@ def list_cmd() -> None:
 @click.option("--section", metavar="NAME", default=None,
               help="Render only this section of the scene (fast-forwarded to it, frame-exact).")
 @click.option("--chunks", "split", default="auto", show_default=True, metavar="auto|off|N",
-              callback=lambda ctx, param, value: _split_option(value),
+              callback=lambda ctx, param, value: split_option(value),
               help="Cut long scenes into chunks rendered in parallel (see lecture build).")
 @friendly
 def render_cmd(scenes: tuple[str, ...], quality: str, jobs: int | None, section: str | None,
@@ -150,7 +151,7 @@ def render_cmd(scenes: tuple[str, ...], quality: str, jobs: int | None, section:
         if len(chosen) != 1:
             raise LectureError("--section renders one section of one scene: name one scene")
         with store.project_lock(project.lock_path, "render"):
-            _render_section(project, chosen[0], quality, section, console)
+            render_section(project, chosen[0], quality, section, console)
         return
     with store.project_lock(project.lock_path, "render"):
         pipe = Pipeline(project, quality)
@@ -165,42 +166,6 @@ def render_cmd(scenes: tuple[str, ...], quality: str, jobs: int | None, section:
                 console.print(f"  {st.name}: {st.meta['video']}")
     if failures:
         raise LectureError(_failure_summary(failures))
-
-
-def _render_section(project: Project, scene: Scene, quality: str, section: str, console):
-    from .preview import render_section
-
-    started = time.perf_counter()
-    with console.status(f"rendering {scene.name} / {section} at -q{quality}"):
-        meta, rendered = render_section(project, scene, quality, section)
-    if rendered:
-        console.print(f"rendered {scene.name} / {section} in "
-                      f"{_fmt_seconds(time.perf_counter() - started)}, "
-                      f"{_fmt_seconds(meta['duration'])} of video from "
-                      f"{_fmt_seconds(meta['start'])}: {meta['video']}")
-    else:
-        console.print(f"[dim]up to date[/] {scene.name} / {section}: {meta['video']}")
-    return meta
-
-
-def _split_option(value: str) -> str | int:
-    value = str(value).strip().lower()
-    if value in ("auto", "off"):
-        return value
-    if value.isdigit() and int(value) >= 1:
-        return "off" if int(value) == 1 else int(value)
-    raise click.BadParameter(f"{value!r}: use auto, off or a number of chunks per scene")
-
-
-def _cluster(address: str | None):
-    """A Dask cluster session for the build (lecture/cluster.py), or nothing."""
-    import contextlib
-
-    if address is None:
-        return contextlib.nullcontext(None)
-    from .cluster import ClusterRunner
-
-    return ClusterRunner.connect(address)
 
 
 def _failure_summary(failures: list[str]) -> str:
@@ -218,7 +183,7 @@ def _failure_summary(failures: list[str]) -> str:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Parallel render workers [default: one per core].")
 @click.option("--chunks", "split", default="auto", show_default=True, metavar="auto|off|N",
-              callback=lambda ctx, param, value: _split_option(value),
+              callback=lambda ctx, param, value: split_option(value),
               help="Cut long scenes at section starts into chunks rendered in parallel: "
                    "auto (a scene longer than its fair share of the build), off, or N per scene.")
 @click.option("--cluster", metavar="ADDRESS", default=None,
@@ -242,7 +207,7 @@ def build_cmd(quality: str, jobs: int | None, split: str | int, cluster: str | N
         stale = [st for st in states if st.status not in (FRESH, MISSING)]
         if thumb is not None and thumb.status not in (FRESH, MISSING):
             stale.append(thumb)
-        with _cluster(cluster if stale else None) as session:
+        with cluster_session(cluster if stale else None) as session:
             results, failures = _render_stale(pipe, stale, jobs or _default_jobs(), console,
                                               cluster=session, split=split)
         missing = [st for st in states if st.status == MISSING]

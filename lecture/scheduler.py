@@ -183,10 +183,18 @@ def _assemble(pipe, st, chunks, parts, outs: list[JobOutcome], chunk_store) -> R
     reports = [parts[c.index]["report"] for c in chunks]
     videos = [Path(parts[c.index]["video"]) for c in chunks if parts[c.index]["report"]["frames"]]
     joined = store.tmp_name(pipe.cache / f"{st.name}.mp4")
+    silent = joined.with_name(joined.stem + "-video.mp4")
+    voice = joined.with_name(joined.stem + "-voice.m4a")
     try:
         report = merge(reports)
         pipe.cache.mkdir(parents=True, exist_ok=True)
-        join(videos, joined, [f"{st.name} chunk {c.index + 1}" for c in chunks])
+        join(videos, silent, [f"{st.name} chunk {c.index + 1}" for c in chunks])
+        if _voice(pipe.project.root, report, voice):
+            from .media import mux
+
+            mux(silent, voice, joined)
+        else:
+            silent.replace(joined)
         outcome = {"ok": True, "video": str(joined), "window": report,
                    "narration": report.get("narration")}
         pipe._commit(st, outcome, res)
@@ -194,8 +202,34 @@ def _assemble(pipe, st, chunks, parts, outs: list[JobOutcome], chunk_store) -> R
     except Exception as exc:  # noqa: BLE001 - reported per scene
         res.error = f"{st.name}: its {len(chunks)} chunks rendered, but cannot be put together: {exc}"
     finally:
-        joined.unlink(missing_ok=True)
+        for path in (joined, silent, voice):
+            path.unlink(missing_ok=True)
     return res
+
+
+def _voice(root: Path, report: dict[str, Any], target: Path) -> bool:
+    """The scene's own voice track, for a scene put together from chunks.
+
+    The join copies video only (a chunk's sound would be cut at its edges), so the
+    scene's narration is placed again from its clips, as the lecture's is at the
+    join (lecture/narrated.py), and muxed in: a scene video keeps its voice.
+    """
+    from fractions import Fraction
+
+    lines = [line for line in report.get("narration") or []
+             if not line["voice"].startswith("none")]
+    if not lines:
+        return False
+    from narration.mix import Placement, make_track
+
+    from .chunks import frame_rate
+    from .narrated import _clip_samples
+
+    fps = frame_rate(report)
+    placements = [Placement(Fraction(int(line["frame"])) / fps, _clip_samples(root, line))
+                  for line in lines]
+    make_track(placements, Fraction(report["frames"]) / fps, target)
+    return True
 
 
 def describe_failure(label: str, out: JobOutcome, project) -> str:
