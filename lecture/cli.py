@@ -17,8 +17,10 @@ COMMANDS = {
     "build": "lecture.commands:build_cmd",
     "storyboard": "lecture.commands:storyboard_cmd",
     "watch": "lecture.commands:watch_cmd",
+    "record": "lecture.record:record_cmd",
     "publish": "lecture.publish.commands:publish_cmd",
     "check": "lecture.publish.commands:check_cmd",
+    "present": "lecture.presenter.commands:present_cmd",
 }
 
 

@@ -37,6 +37,7 @@ from .runner import Job, JobOutcome
 
 PLUGIN = "lecture-render"
 CONNECT_TIMEOUT = 5  # seconds to reach a scheduler before giving up
+PASSED_ON = ("LECTURE_VOICE", "LECTURE_FORMULA_MEMO")  # settings a render reads from the environment
 
 
 def _worker_plugin_base():
@@ -108,7 +109,8 @@ def render_remote(payload: dict[str, Any]) -> dict[str, Any]:
     window = payload["window"]
     if window is not None and window.get("tag") is None:
         window = {**window, "tag": scratch.name}  # its own video folders, always
-    env = {"LECTURE_ROOT": str(root), "LECTURE_VOICE_CACHE": str(plugin.voice)}
+    env = {**payload.get("env", {}), "LECTURE_ROOT": str(root),
+           "LECTURE_VOICE_CACHE": str(plugin.voice)}
     started = time.perf_counter()
     try:
         code, rss, cpu = plugin.zygote.run(payload["args"] + ["--media_dir", str(media)],
@@ -234,7 +236,8 @@ class ClusterRunner:
 
     def submit(self, job: Job) -> Future:
         payload = {"files": self._files(job), "args": job.manim_args(None),
-                   "window": job.window()}
+                   "window": job.window(),
+                   "env": {k: os.environ[k] for k in PASSED_ON if k in os.environ}}
         key = f"lecture-{job.slug}-{job.key[:32]}"
         self._labels[key] = job.label
         done: Future = Future()

@@ -20,6 +20,19 @@ from .project import QUALITY_NAMES, Project, Scene
 QUALITY = click.Choice(QUALITY_NAMES, case_sensitive=False)
 
 
+def _use_voice(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--voice none: silent drafts timed by a words-per-second estimate (workers inherit it)."""
+    if value:
+        os.environ["LECTURE_VOICE"] = value
+    return value
+
+
+VOICE = click.option("--voice", type=click.Choice(["piper", "none"]), default=None,
+                     expose_value=False, callback=_use_voice, is_eager=True,
+                     help="Narration voice: piper (default, from lecture.toml) or none "
+                          "(a silent draft, fastest).")
+
+
 def _console():
     from rich.console import Console
 
@@ -68,6 +81,9 @@ def _render_stale(pipe, states, jobs: int, console, verb: str = "rendering", clu
         todo.append(st)
     if not todo:
         return [], failures
+    from .narrated import check_voice
+
+    check_voice(pipe.project.root)  # one line, before anything renders, if the voice is broken
     where = f" on {cluster.name}" if cluster is not None else ""
     with BuildProgress(console, f"{verb} {len(todo)} scene(s) at -q{pipe.quality}{where}") as events:
         results = pipe.render(todo, jobs, events, cluster, split)
@@ -97,7 +113,9 @@ def list_cmd() -> None:
     marks = {FRESH: "[green]✓[/]", CHANGED: "[yellow]stale[/]", CORRUPT: "[red]corrupt[/]",
              NEW: "[dim]·[/]", MISSING: "-"}
     table = Table(title=f"Lecture ({len(project.lecture)} scenes)", title_justify="left")
-    for col in ("#", "scene", "file", "length", "took", *QUALITY_NAMES):
+    from .record import takes_count
+
+    for col in ("#", "scene", "file", "length", "took", "takes", *QUALITY_NAMES):
         table.add_column(col, justify="right" if col in ("#", "length", "took") else "left",
                          no_wrap=True)
     entries = [(str(i + 1), s, False) for i, s in enumerate(project.scenes)]
@@ -106,18 +124,21 @@ def list_cmd() -> None:
     for number, scene, still in entries:
         states = {q: p.state(scene, still) for q, p in pipes.items()}
         if not scene.exists:
-            table.add_row(number, scene.name, scene.rel, "[red]missing[/]", "-",
+            table.add_row(number, scene.name, scene.rel, "[red]missing[/]", "-", "-",
                           *("-" for _ in QUALITY_NAMES))
             continue
         latest = max((st.meta for st in states.values() if st.meta),
                      key=lambda m: m.get("rendered_at", ""), default=None)
         length = "still" if still else _fmt_seconds(latest.get("duration")) if latest else "-"
         took = _fmt_seconds(latest.get("render_seconds")) if latest else "-"
+        takes = None if still else takes_count(project, scene.name)
         table.add_row(number, scene.name, scene.rel, length, took,
+                      f"{takes[0]}/{takes[1]}" if takes else "-",
                       *(marks[states[q].status] for q in QUALITY_NAMES))
     console = _console()
     console.print(table)
-    console.print("[dim]length: video of the last render; took: its render time. "
+    console.print("[dim]length: video of the last render; took: its render time; takes: lines "
+                  "with a recorded take (lecture record). "
                   "✓ up to date, stale: sources changed, corrupt: cached file damaged, "
                   "·: never rendered[/]")
 
@@ -136,6 +157,7 @@ def list_cmd() -> None:
 @click.option("--chunks", "split", default="auto", show_default=True, metavar="auto|off|N",
               callback=lambda ctx, param, value: split_option(value),
               help="Cut long scenes into chunks rendered in parallel (see lecture build).")
+@VOICE
 @friendly
 def render_cmd(scenes: tuple[str, ...], quality: str, jobs: int | None, section: str | None,
                split: str | int) -> None:
@@ -189,6 +211,7 @@ def _failure_summary(failures: list[str]) -> str:
 @click.option("--cluster", metavar="ADDRESS", default=None,
               help="Render on a Dask cluster: its scheduler's address (tcp://host:8786), or "
                    "local:N for N worker processes on this machine.")
+@VOICE
 @friendly
 def build_cmd(quality: str, jobs: int | None, split: str | int, cluster: str | None) -> None:
     """Render every stale scene in parallel, then join them into media/lecture/<quality>/."""
@@ -251,6 +274,7 @@ def build_cmd(quality: str, jobs: int | None, split: str | int, cluster: str | N
               help="Quality of the renders the frames come from.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Parallel render workers [default: one per core].")
+@VOICE
 @friendly
 def storyboard_cmd(scenes: tuple[str, ...], quality: str, jobs: int | None) -> None:
     """Contact sheets: one frame at the end of every section, labelled; per scene and for
@@ -293,6 +317,7 @@ def storyboard_cmd(scenes: tuple[str, ...], quality: str, jobs: int | None) -> N
               help="Preview quality.")
 @click.option("--section", metavar="NAME", default=None,
               help="Rerender only this section (fast-forwarded to it, frame-exact).")
+@VOICE
 @friendly
 def watch_cmd(scene: str, quality: str, section: str | None) -> None:
     """Rerender SCENE whenever a file it depends on is saved, printing the time taken."""

@@ -165,6 +165,7 @@ class Pipeline:
             "inputs": st.inputs, "manim_version": self.manim_version,
             "render_seconds": round(res.seconds, 3), "max_rss_kib": res.max_rss_kib,
             "cpu_seconds": round(res.cpu_seconds, 3), "chunks": res.chunks,
+            "voice_seconds": outcome.get("voice_seconds", 0.0),
             "rendered_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
         }
         src = Path(outcome["video"]) if outcome.get("video") else None
@@ -197,7 +198,7 @@ class Pipeline:
                 captions.unlink(missing_ok=True)
                 meta["captions"] = None
             meta.update(narrated.commit(self.cache, st.name, {"narration": report["narration"]},
-                                        float(info.frame_rate)))
+                                        outcome.get("frame_rate") or float(info.frame_rate)))
             meta.update(
                 video=self.project.rel(video), video_stamp=store.Stamp.of(video).as_dict(),
                 duration=float(info.duration), duration_exact=str(info.duration),

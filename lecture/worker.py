@@ -97,7 +97,9 @@ def render(result_path: Path, manim_args: list[str], window: dict | None = None)
                 "sections": plan.section_index,
             }
             result = {"ok": True, **{k: str(v) if v else None for k, v in files.items()},
-                      "narration": getattr(scene, "narration", None)}
+                      "narration": getattr(scene, "narration", None),
+                      "frame_rate": config.frame_rate,
+                      "voice_seconds": round(getattr(scene, "voice_seconds", 0.0), 3)}
             if renderer is not None:
                 result["window"] = fastforward.window_result(renderer, scene)
     except BaseException as exc:  # noqa: BLE001 - report everything, then exit non-zero

@@ -5,7 +5,8 @@ characters (the broadcast and YouTube norm), breaking at the end of a sentence
 where one falls inside, else at a clause (comma), else where the text fills.
 Each cue starts when its first word is said and lasts until the next cue starts;
 the line's last cue lasts until the line's end (its speech and the pause after
-it). A cue shorter than MIN_CUE is merged into a neighbour when the text fits.
+it). A cue shorter than MIN_CUE, or with more words than MAX_WORDS_PER_SECOND
+allows a reader, is merged into a neighbour when the text fits.
 Within a line cues touch but never overlap.
 """
 
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 MAX_CHARS = 42
 MAX_LINES = 2
 MIN_CUE = 1.0
+MAX_WORDS_PER_SECOND = 3.0  # a cue faster than this is merged into a neighbour when it fits
 SENTENCE_END = (".", "?", "!", ":")
 CLAUSE_END = (",", ";")
 
@@ -60,11 +62,21 @@ def _split(tokens: list[TimedToken]) -> list[list[TimedToken]]:
             middle = len(" ".join(t.text for t in tokens)) / 2
             best = min(cuts, key=lambda k: abs(len(" ".join(t.text for t in tokens[:k])) - middle))
             return _split(tokens[:best]) + _split(tokens[best:])
-    # No punctuation to break at: fill greedily.
-    for k in range(len(tokens) - 1, 0, -1):
-        if wrap([t.text for t in tokens[:k]]) is not None:
-            return [tokens[:k]] + _split(tokens[k:])
-    return [tokens[:1]] + _split(tokens[1:])  # one word longer than a whole cue
+    # No punctuation to break at: the fewest cues that fit, of balanced lengths (no
+    # stray last word on a cue of its own).
+    for parts in range(2, len(tokens) + 1):
+        size = len(" ".join(t.text for t in tokens)) / parts
+        cuts, start = [], 0
+        for _ in range(parts - 1):
+            k = start + 1
+            while k < len(tokens) - 1 and len(" ".join(t.text for t in tokens[start:k + 1])) <= size:
+                k += 1
+            cuts.append(k)
+            start = k
+        pieces = [tokens[a:b] for a, b in zip([0, *cuts], [*cuts, len(tokens)]) if a < b]
+        if all(wrap([t.text for t in p]) is not None for p in pieces):
+            return pieces
+    return [[t] for t in tokens]  # words longer than a whole cue each
 
 
 def cues(tokens: Sequence[TimedToken], end: float) -> list[Cue]:
@@ -75,7 +87,7 @@ def cues(tokens: Sequence[TimedToken], end: float) -> list[Cue]:
         changed = False
         starts = [g[0].start for g in groups] + [end]
         for k, g in enumerate(groups):
-            if starts[k + 1] - starts[k] >= MIN_CUE:
+            if starts[k + 1] - starts[k] >= max(MIN_CUE, len(g) / MAX_WORDS_PER_SECOND):
                 continue
             for j in (k - 1, k + 1) if k else (k + 1,):
                 if 0 <= j < len(groups):

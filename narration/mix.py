@@ -73,10 +73,14 @@ def true_peak(track: np.ndarray) -> float:
 
 
 def loudness(track: np.ndarray) -> Loudness:
+    """Integrated loudness and true peak of a track as heard: a 1-D (mono) track is the
+    lecture's voice, played on both channels of the stereo file, so it is measured so."""
     import pyloudnorm
 
     meter = pyloudnorm.Meter(SAMPLE_RATE)  # BS.1770-4 K-weighting and gating
-    return Loudness(float(meter.integrated_loudness(track.astype(np.float64))), true_peak(track))
+    channels = np.stack([track, track], axis=1) if track.ndim == 1 else track
+    return Loudness(float(meter.integrated_loudness(channels.astype(np.float64))),
+                    max(true_peak(channels[:, k]) for k in range(channels.shape[1])))
 
 
 def run_filters(track: np.ndarray, chain: Sequence[tuple[str, str]]) -> np.ndarray:
@@ -116,24 +120,25 @@ def run_filters(track: np.ndarray, chain: Sequence[tuple[str, str]]) -> np.ndarr
     return result[: len(track)]
 
 
-def master(track: np.ndarray, rounds: int = 5) -> tuple[np.ndarray, Loudness]:
-    """The track at TARGET_LUFS with sample peaks under LIMIT; silence is returned as it is."""
+def master(track: np.ndarray, limit_db: float = LIMIT, rounds: int = 5
+           ) -> tuple[np.ndarray, Loudness]:
+    """The track at TARGET_LUFS with sample peaks under ``limit_db``; silence stays silence."""
     if not np.any(track):
         return track, Loudness(float("-inf"), float("-inf"))
     even = run_filters(track, [("acompressor", COMPRESSOR)])
     gain_db = TARGET_LUFS - loudness(even).integrated
-    ceiling_db = LIMIT
+    ceiling_db = limit_db
     for _ in range(rounds):
         out = run_filters(even, [("alimiter", f"level_in={10 ** (gain_db / 20)}:"
                                              f"limit={10 ** (ceiling_db / 20)}:attack=5:release=50:"
                                              "level=0:latency=1")])
         measured = loudness(out)
         off = TARGET_LUFS - measured.integrated
-        if abs(off) <= LOUDNESS_TOLERANCE and measured.true_peak <= LIMIT + 0.5:
+        if abs(off) <= LOUDNESS_TOLERANCE and measured.true_peak <= limit_db + 0.5:
             return out, measured
         gain_db += off
-        if measured.true_peak > LIMIT + 0.5:
-            ceiling_db -= measured.true_peak - LIMIT
+        if measured.true_peak > limit_db + 0.5:
+            ceiling_db -= measured.true_peak - limit_db
     return out, measured
 
 
@@ -157,25 +162,36 @@ def encode(track: np.ndarray, target: Path) -> None:
             out.mux(packet)
 
 
-def decode(path: Path, stream_index: int = 0) -> np.ndarray:
-    """The first audio stream of a file as float32 mono at 48 kHz (channels averaged)."""
+def decode(path: Path, stereo: bool = False) -> np.ndarray:
+    """The first audio stream of a file at 48 kHz: (n, 2) stereo, or mono (channels averaged)."""
     import av
 
     with av.open(str(path)) as container:
-        resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
-        parts = [f.to_ndarray().reshape(-1) for frame in container.decode(audio=stream_index)
+        resampler = av.AudioResampler(format="flt", layout="stereo", rate=SAMPLE_RATE)
+        parts = [f.to_ndarray().reshape(-1) for frame in container.decode(audio=0)
                  for f in resampler.resample(frame)]
         parts += [f.to_ndarray().reshape(-1) for f in resampler.resample(None)]
-    return np.concatenate(parts) if parts else np.zeros(0, np.float32)
+    samples = (np.concatenate(parts) if parts else np.zeros(0, np.float32)).reshape(-1, 2)
+    return samples if stereo else samples.mean(axis=1)
 
 
 def make_track(placements: Sequence[Placement], duration: Fraction, target: Path,
                say: Callable[[str], None] = lambda _: None) -> Loudness:
-    """Place, master and encode; return the loudness measured from the encoded file."""
-    track, _ = master(build_track(placements, duration))
-    encode(track, target)
-    if not np.any(track):
-        return Loudness(float("-inf"), float("-inf"))
-    measured = loudness(decode(target))
+    """Place, master and encode; return the loudness measured from the encoded file.
+
+    AAC can overshoot the limiter's ceiling a little; if the encoded file's true
+    peak is over MAX_TRUE_PEAK, the track is mastered again with a lower ceiling.
+    """
+    placed = build_track(placements, duration)
+    limit = LIMIT
+    for _ in range(3):
+        track, _ = master(placed, limit)
+        encode(track, target)
+        if not np.any(track):
+            return Loudness(float("-inf"), float("-inf"))
+        measured = loudness(decode(target, stereo=True))
+        if measured.true_peak <= MAX_TRUE_PEAK:
+            break
+        limit -= measured.true_peak - MAX_TRUE_PEAK + 0.2
     say(f"narration: {measured}")
     return measured

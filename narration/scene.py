@@ -17,6 +17,7 @@ Leaving it waits until the speech and the pause after it are over.
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,7 @@ from .captions import TimedToken, cues
 from .text import Line, LineError, parse
 
 MIN_BEAT = 1.0  # seconds: no line, however short, flashes past
+MIN_HOLD = 1.0  # seconds a beat's final picture stays after its last animation
 
 
 class NarrationError(RuntimeError):
@@ -50,6 +52,12 @@ class Beat:
         """When the next line may begin: the speech, the pause, and at least MIN_BEAT."""
         return self.start + max(MIN_BEAT, self.duration + self.pause)
 
+    def _late(self, what: str, target: float) -> None:
+        from manim import logger
+
+        logger.warning(f"{type(self.scene).__name__}: {what} is {self.scene.renderer.time - target:.2f}"
+                       f" s past in {self.line.caption!r}: the animations before it run too long")
+
     def at(self, mark: str) -> float:
         """Scene time at which the word after bookmark ``mark`` starts."""
         if mark not in self.line.marks:
@@ -60,6 +68,8 @@ class Beat:
     def until(self, mark: str | None = None) -> float:
         """Seconds from now to bookmark ``mark`` (or to the end of the speech); at least a frame."""
         target = self.start + self.duration if mark is None else self.at(mark)
+        if target < self.scene.renderer.time - 1e-6:
+            self._late(f"bookmark {mark!r}" if mark else "the end of the speech", target)
         return max(1 / config.frame_rate, target - self.scene.renderer.time)
 
     @property
@@ -74,7 +84,8 @@ class Beat:
     def __exit__(self, kind: Any, exc: Any, tb: Any) -> None:
         self.scene._beat = None
         if kind is None:
-            self.scene._hold_until(self.end)
+            # The speech and its pause, and the last animation's result held MIN_HOLD.
+            self.scene._hold_until(max(self.end, self.scene._changed_at + MIN_HOLD))
 
 
 def _frames(seconds: float) -> int:
@@ -91,7 +102,16 @@ class NarratedScene(Scene):
         self.voice = voice_config.make_voice(self.voice_config)
         self.clip_cache = ClipCache(voice_config.cache_dir(root))
         self.narration: list[dict[str, Any]] = []
+        self.voice_seconds = 0.0  # CPU seconds spent synthesising (cache misses only)
         self._beat: Beat | None = None
+        self._changed_at = 0.0  # scene time at which the last animation (not a wait) ended
+
+    def play(self, *animations: Any, **kwargs: Any) -> None:
+        from manim import Wait
+
+        super().play(*animations, **kwargs)
+        if not all(isinstance(a, Wait) for a in animations):
+            self._changed_at = self.renderer.time
 
     def _line(self, text: str) -> Line:
         try:
@@ -109,9 +129,17 @@ class NarratedScene(Scene):
         voice = voice_config.voice_for(self.voice_config, self.voice, type(self).__name__,
                                        line.spoken)
         key = clip_key(voice.identity, line.spoken)
-        clip = self.clip_cache.get_or_make(key, lambda: voice.speak(line),
-                                           {"voice": voice.identity, "spoken": line.spoken,
-                                            "caption": line.caption})
+
+        def speak():
+            started = time.process_time()
+            try:
+                return voice.speak(line)
+            finally:
+                self.voice_seconds += time.process_time() - started
+
+        clip = self.clip_cache.get_or_make(key, speak, {"voice": voice.identity,
+                                                        "spoken": line.spoken,
+                                                        "caption": line.caption})
         token_times, k = [], 0
         for token in line.tokens:
             span = clip.words[k:k + len(token.said)]
@@ -136,11 +164,12 @@ class NarratedScene(Scene):
         })
         return beat
 
-    def wait_until(self, mark: str) -> None:
-        """Hold until the word after bookmark ``mark`` of the current line is said."""
+    def wait_until(self, mark: str, lead: float = 0.0) -> None:
+        """Hold until ``lead`` seconds before the word after bookmark ``mark`` is said
+        (no wait at all if that moment has passed)."""
         if self._beat is None:
             raise NarrationError(f"{type(self).__name__}: wait_until({mark!r}) outside a voiceover")
-        self._hold_until(self._beat.at(mark))
+        self._hold_until(self._beat.at(mark) - lead)
 
     def _hold_until(self, t: float) -> None:
         left = t - self.renderer.time

@@ -20,10 +20,12 @@ import json
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from .text import Line
+
+if TYPE_CHECKING:  # numpy is imported where samples are made: reading settings stays light
+    import numpy as np
 
 SAMPLE_RATE = 48_000
 
@@ -52,6 +54,8 @@ def sha256_file(path: Path) -> str:
 
 def resample(samples: np.ndarray, rate: int) -> np.ndarray:
     """Mono float samples at ``rate`` to SAMPLE_RATE (polyphase, no delay)."""
+    import numpy as np
+
     if rate == SAMPLE_RATE:
         return samples.astype(np.float32)
     from fractions import Fraction
@@ -70,6 +74,8 @@ class SilentVoice:
         self.identity = f"none wps={words_per_second}"
 
     def speak(self, line: Line) -> Speech:
+        import numpy as np
+
         step = 1.0 / self.words_per_second
         words = [(k * step, (k + 1) * step) for k in range(len(line.words))]
         return Speech(np.zeros(round(len(words) * step * SAMPLE_RATE), np.float32), words)
@@ -82,8 +88,10 @@ class PiperVoice:
                  sentence_pause: float, source: str) -> None:
         self.model, self.config, self.sha256 = model, config, sha256
         self.length_scale, self.sentence_pause, self.source = length_scale, sentence_pause, source
+        from .align import VERSION as align_version
+
         self.identity = (f"piper model={sha256} length_scale={length_scale} "
-                         f"sentence_pause={sentence_pause} noise=0")
+                         f"sentence_pause={sentence_pause} noise=0 align={align_version}")
 
     @cached_property
     def _voice(self):
@@ -123,6 +131,7 @@ class PiperVoice:
         return "".join("".join(s) for s in self._voice.phonemize(word))
 
     def speak(self, line: Line) -> Speech:
+        import numpy as np
         from piper import SynthesisConfig
 
         from .align import groups, word_times
@@ -166,6 +175,8 @@ class TakeVoice:
 
 def read_audio(path: Path) -> np.ndarray:
     """Any audio file PyAV can read, as float32 mono at SAMPLE_RATE."""
+    import numpy as np
+
     import av
 
     try:
@@ -184,6 +195,8 @@ def read_audio(path: Path) -> np.ndarray:
 
 def voiced_span(samples: np.ndarray, threshold_db: float = -40.0) -> tuple[int, int]:
     """First and last sample of the part louder than ``threshold_db`` below the peak (10 ms windows)."""
+    import numpy as np
+
     window = SAMPLE_RATE // 100
     n = len(samples) // window
     if n == 0:

@@ -20,9 +20,7 @@ from manim import (
     FadeIn,
     GrowArrow,
     Indicate,
-    LaggedStart,
     ReplacementTransform,
-    Scene,
     ShowPassingFlash,
     SurroundingRectangle,
     VGroup,
@@ -34,7 +32,7 @@ from lessonlib import display
 from lessonlib.lesson import CHAIN_W1, CHAIN_X
 
 from scenes import palette
-from scenes.common import get_math, get_text, get_title, say
+from scenes.common import NarratedScene, get_math, get_text, get_title, mark
 
 # Geometry only (scene units), never lesson values.
 NODE_RADIUS = 0.5
@@ -42,16 +40,20 @@ NODE_GAP = 2.5  # arrow length between two node circles
 GRAPH_Y = 1.45
 BACK_OFFSET = 1.55  # how far below the graph the backward arrows run
 PLACES = 4  # decimals for every rounded value in this scene
+TWO = display.exact(lessonlib.mse_grad(1))  # the 2 of dL/da1 = 2 a1 (L = a1^2), drawn and said
+
+
+def num(value) -> str:
+    """A value as this scene writes (and says) it: exact where lessonlib is exact, else to PLACES."""
+    return display.fixed(value, PLACES) if isinstance(value, float) else display.exact(value)
 
 
 def approx_or_equal(value) -> str:
     """'= 2' for a value lessonlib gives exactly, '\\approx 0.7311' for a rounded float."""
-    if isinstance(value, float):
-        return r"\approx " + display.fixed(value, PLACES)
-    return "= " + display.exact(value)
+    return (r"\approx " if isinstance(value, float) else "= ") + num(value)
 
 
-class ChainRule(Scene):
+class ChainRule(NarratedScene):
     def construct(self):
         self.factors = lessonlib.chain_rule(CHAIN_X, CHAIN_W1)
 
@@ -69,8 +71,6 @@ class ChainRule(Scene):
 
         self.next_section("Rounded at the end")
         self.show_rounding_note()
-
-    # -- narration -----------------------------------------------------------
 
     # -- building blocks -----------------------------------------------------
 
@@ -139,49 +139,40 @@ class ChainRule(Scene):
         graph = self.get_graph()
         self.nodes, self.arrows, self.ops = graph
         self.add(self.title)
-        say(self,
-            "Follow one weight through a tiny network: x times the weight W1 gives u1.",
-            5.5,
-            FadeIn(self.nodes[0]), GrowArrow(self.arrows[0]), Write(self.ops[0]),
-            FadeIn(self.nodes[1]),
-            run_time=2.0,
-        )
-        say(self,
-            "A sigmoid squashes u1 into a1, and the loss is a1 squared.",
-            4.5,
-            LaggedStart(
-                GrowArrow(self.arrows[1]), Write(self.ops[1]), FadeIn(self.nodes[2]),
-                GrowArrow(self.arrows[2]), Write(self.ops[2]), FadeIn(self.nodes[3]),
-                lag_ratio=0.3,
-            ),
-            run_time=2.5,
-        )
+        with self.voiceover(f"Follow one weight through a tiny network: x times the weight "
+                            f"{mark('w1')}W1 gives {mark('u1')}u1.") as beat:
+            self.play(FadeIn(self.nodes[0]), run_time=1)
+            self.play(GrowArrow(self.arrows[0]), Write(self.ops[0]), run_time=beat.until("w1"))
+            self.play(FadeIn(self.nodes[1]), run_time=max(0.5, beat.until("u1")))
+        with self.voiceover(f"A sigmoid squashes u1 into {mark('a1')}a1, and the "
+                            f"{mark('loss')}loss is a1 squared.") as beat:
+            self.play(GrowArrow(self.arrows[1]), Write(self.ops[1]), FadeIn(self.nodes[2]),
+                      run_time=beat.until("a1"))
+            self.play(GrowArrow(self.arrows[2]), Write(self.ops[2]), FadeIn(self.nodes[3]),
+                      run_time=max(0.8, beat.until("loss")))
 
     def show_forward_pass(self):
         values = self.get_forward_values()
         self.values = values
         f = self.factors
-        self.add_subcaption(
-            f"Forward pass: with x = {display.exact(f.x)} and W1 = {display.exact(f.w1)}, "
-            f"u1 is {display.exact(f.u1)} and the sigmoid gives about "
-            f"{display.fixed(f.a1, PLACES)}. The loss is about "
-            f"{display.fixed(lessonlib.mse(f.a1), PLACES)}.",
-            duration=13.0,
-        )
-        self.play(FadeIn(values[0], shift=UP * 0.2), Indicate(self.ops[0][1], color=palette.WEIGHT),
-                  run_time=1.2)
         weight = get_math("W_1", approx_or_equal(self.factors.w1), size=palette.LABEL_SIZE,
                           color=palette.WEIGHT)
         weight.next_to(self.ops[0], UP, buff=0.2)
         self.weight_value = weight
-        self.play(FadeIn(weight, shift=DOWN * 0.2), run_time=1.0)
-        self.wait(1.3)
-        for arrow, value in zip(self.arrows, values[1:]):
-            pulse = arrow.copy().set_color(palette.TEXT).set_stroke(width=8)
-            self.play(ShowPassingFlash(pulse, time_width=0.6), run_time=0.9)
-            self.play(FadeIn(value, shift=UP * 0.2), run_time=0.8)
-            self.wait(1.1)
-        self.wait(13.0 - 3.5 - 3 * 2.8)
+        with self.voiceover(
+            f"Forward pass: with {mark('x')}x = {num(f.x)} and {mark('w1')}W1 = {num(f.w1)}, "
+            f"{mark('u1')}u1 is {num(f.u1)}, {mark('a1')}a1 is about {num(f.a1)}, and "
+            f"{mark('L')}the loss about {num(lessonlib.mse(f.a1))}."
+        ) as beat:
+            self.play(FadeIn(values[0], shift=UP * 0.2),
+                      Indicate(self.ops[0][1], color=palette.WEIGHT), run_time=beat.until("x"))
+            self.play(FadeIn(weight, shift=DOWN * 0.2), run_time=beat.until("w1"))
+            # Each value flows along its arrow and lands as the voice names its node.
+            for arrow, value, name in zip(self.arrows, values[1:], ("u1", "a1", "L")):
+                pulse = arrow.copy().set_color(palette.TEXT).set_stroke(width=8)
+                self.play(ShowPassingFlash(pulse, time_width=0.6),
+                          run_time=max(0.3, min(0.9, beat.until(name) - 0.5)))
+                self.play(FadeIn(value, shift=UP * 0.2), run_time=beat.until(name))
 
     def show_backward_pass(self):
         f = self.factors
@@ -189,37 +180,34 @@ class ChainRule(Scene):
         self.local_factors = VGroup(
             self.get_local_factor(r"\frac{\partial u_1}{\partial W_1}", "x", f.du1_dw1),
             self.get_local_factor(r"\frac{\partial a_1}{\partial u_1}", r"\sigma'(u_1)", f.da1_du1),
-            self.get_local_factor(r"\frac{\partial L}{\partial a_1}", "2a_1", f.dl_da1),
+            self.get_local_factor(r"\frac{\partial L}{\partial a_1}", f"{TWO}a_1", f.dl_da1),
         )
         for factor, arrow in zip(self.local_factors, self.back_arrows):
             factor.next_to(arrow, DOWN, buff=0.2)
 
-        self.add_subcaption(
-            "Backward pass: walk from the loss back to the weight. Each edge contributes "
-            "its own local derivative.",
-            duration=6.5,
-        )
-        self.play(GrowArrow(self.back_arrows[2]), run_time=1.0)
-        self.play(Write(self.local_factors[2][0]), run_time=1.2)
-        self.play(FadeIn(self.local_factors[2][1], shift=UP * 0.2), run_time=0.8)
-        self.wait(3.5)
-        self.add_subcaption(
-            f"The loss changes by 2 a1, about {display.fixed(f.dl_da1, PLACES)}, per unit of a1. "
-            f"The sigmoid's slope at u1 is about {display.fixed(f.da1_du1, PLACES)}.",
-            duration=8.0,
-        )
-        self.play(Indicate(self.local_factors[2][1], color=palette.GRADIENT), run_time=1.2)
-        self.wait(1.3)
-        self.play(GrowArrow(self.back_arrows[1]), run_time=1.0)
-        self.play(Write(self.local_factors[1][0]), run_time=1.2)
-        self.play(FadeIn(self.local_factors[1][1], shift=UP * 0.2), run_time=0.8)
-        self.wait(2.5)
-        say(self,
-            f"And u1 grows by x, which is {display.exact(f.du1_dw1)}, for each unit of W1.",
-            5.0,
-            GrowArrow(self.back_arrows[0]), Write(self.local_factors[0]),
-            run_time=1.5,
-        )
+        with self.voiceover("Backward pass: from the loss back to the weight, each edge gives "
+                            "its own local derivative."):
+            self.play(GrowArrow(self.back_arrows[2]), run_time=1.0)
+            self.play(Write(self.local_factors[2][0]), run_time=1.2)
+            self.play(FadeIn(self.local_factors[2][1], shift=UP * 0.2), run_time=0.8)
+        with self.voiceover(
+            f"The loss changes by {TWO} a1, about {mark('dl')}{num(f.dl_da1)}, per unit of a1; "
+            f"{mark('sigmoid')}the sigmoid's slope at u1 is about {mark('da')}{num(f.da1_du1)}."
+        ) as beat:
+            self.wait_until("dl")
+            self.play(Indicate(self.local_factors[2][1], color=palette.GRADIENT), run_time=1.2)
+            self.wait_until("sigmoid")
+            # Arrow, rule, value: the value lands as the voice reaches it.
+            self.play(GrowArrow(self.back_arrows[1]),
+                      run_time=max(0.3, min(1.0, beat.until("da") / 3)))
+            self.play(Write(self.local_factors[1][0]),
+                      run_time=max(0.3, min(1.2, beat.until("da") / 2)))
+            self.play(FadeIn(self.local_factors[1][1], shift=UP * 0.2),
+                      run_time=beat.until("da"))
+        with self.voiceover(f"And u1 grows by x, which is {mark('two')}{num(f.du1_dw1)}, per "
+                            "unit of W1.") as beat:
+            self.play(GrowArrow(self.back_arrows[0]), Write(self.local_factors[0]),
+                      run_time=beat.until("two"))
 
     def show_product(self):
         f = self.factors
@@ -233,42 +221,35 @@ class ChainRule(Scene):
         source = VGroup(*(part.copy().scale(0) for part in symbolic))
         for i, factor in enumerate(reversed(self.local_factors)):
             source.submobjects[2 + 2 * i] = factor[0][0].copy()
-        say(self,
-            "The chain rule multiplies the factors along the path from the loss to the weight.",
-            6.0,
-            ReplacementTransform(source, symbolic, path_arc=PI / 3),  # arcs, so they pass
-            run_time=2.0,
-        )
+        with self.voiceover("The chain rule multiplies the factors along the path from loss to "
+                            "weight.") as beat:
+            # The factors arc down, so they pass one another.
+            self.play(ReplacementTransform(source, symbolic, path_arc=PI / 3),
+                      run_time=min(2.5, beat.remaining))
 
-        numbers = [display.fixed(f.dl_da1, PLACES), display.fixed(f.da1_du1, PLACES),
-                   display.exact(f.du1_dw1)]
+        numbers = [num(f.dl_da1), num(f.da1_du1), num(f.du1_dw1)]
         numeric = get_math(r"\frac{\partial L}{\partial W_1}", "=", numbers[0], r"\cdot", numbers[1],
                            r"\cdot", numbers[2], color=palette.GRADIENT)
         approx = get_math(r"\approx", color=palette.GRADIENT)
-        result = get_math(display.fixed(f.product, PLACES), color=palette.GRADIENT)
+        result = get_math(num(f.product), color=palette.GRADIENT)
         approx.next_to(numeric, RIGHT, buff=0.18).match_y(numeric[1])
         result.next_to(approx, RIGHT, buff=0.3).align_to(numeric[2], DOWN)
         VGroup(numeric, approx, result).move_to(symbolic)
         self.product = VGroup(numeric, approx, result)
         self.approx = approx
-        self.add_subcaption(
-            f"Put in the numbers: the gradient for W1 is about {display.fixed(f.product, PLACES)}.",
-            duration=5.5,
-        )
-        self.play(ReplacementTransform(symbolic, numeric), run_time=1.5)
-        self.play(Write(approx), Write(result), run_time=1.0)
-        self.box = SurroundingRectangle(result, color=palette.GRADIENT, buff=0.12)
-        self.play(Create(self.box), run_time=0.8)
-        self.wait(2.2)
+        with self.voiceover(f"Put in the numbers: the gradient for W1 is about "
+                            f"{mark('result')}{num(f.product)}.") as beat:
+            self.play(ReplacementTransform(symbolic, numeric), run_time=1.5)
+            self.play(Write(approx), Write(result), run_time=max(0.8, beat.until("result")))
+            self.box = SurroundingRectangle(result, color=palette.GRADIENT, buff=0.12)
+            self.play(Create(self.box), run_time=0.8)
 
     def show_rounding_note(self):
         note = get_text("exact product, rounded only at the end", size=palette.SMALL_SIZE,
                         color=palette.MUTED)
         note.next_to(self.product, DOWN, buff=0.3)
-        say(self,
-            "That value is the exact product, rounded at the very end, not the product of "
-            "the rounded factors shown. That is why we write approximately.",
-            9.5,
-            FadeIn(note, shift=UP * 0.2),
-            Indicate(self.approx, color=palette.GRADIENT),
-        )
+        with self.voiceover(f"That is the exact product rounded once, not a product of rounded "
+                            f"factors: hence, {mark('approx')}approximately.") as beat:
+            self.play(FadeIn(note, shift=UP * 0.2), run_time=1.5)
+            self.wait_until("approx")
+            self.play(Indicate(self.approx, color=palette.GRADIENT), run_time=1.2)

@@ -6,7 +6,7 @@ written as text with lessonlib.display.
 
 from __future__ import annotations
 
-from manim import UL, Axes, MathTex, Scene, Text, VGroup, config
+from manim import UL, Axes, MathTex, Text, VGroup, config
 
 from narration.scene import NarratedScene
 from narration.text import mark, sub
@@ -59,22 +59,3 @@ def get_axes(x_range, y_range, x_length: float, y_length: float, x_label: str = 
 # bookmark before a word and sub(shown, said) says a piece differently from the caption.
 __all__ = ["NarratedScene", "get_axes", "get_math", "get_text", "get_title", "mark", "sub"]
 
-
-# Being replaced by voiceover, scene by scene: captions typed with durations.
-WORDS_PER_SECOND = 2.6
-
-
-def say(scene: Scene, text: str, duration: float, *animations, run_time: float = 1.5) -> None:
-    """Caption ``text`` for ``duration`` seconds while ``animations`` play, then hold."""
-    scene.add_subcaption(text, duration=duration)
-    if animations:
-        scene.play(*animations, run_time=run_time)
-        scene.wait(duration - run_time)
-    else:
-        scene.wait(duration)
-
-
-def narrate(scene: Scene, text: str, *animations, run_time: float = 1.5, hold: float = 1.0) -> None:
-    """As ``say``, for as long as the caption takes to read (and at least the animation plus ``hold``)."""
-    say(scene, text, max(len(text.split()) / WORDS_PER_SECOND, run_time + hold), *animations,
-        run_time=run_time)

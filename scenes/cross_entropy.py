@@ -23,7 +23,6 @@ from manim import (
     Indicate,
     Line,
     Rectangle,
-    Scene,
     ValueTracker,
     VGroup,
     Write,
@@ -35,7 +34,7 @@ from lessonlib import display
 from lessonlib.lesson import CE_POINTS
 
 from scenes import palette
-from scenes.common import get_axes, get_math, get_text, get_title, say
+from scenes.common import NarratedScene, get_axes, get_math, get_text, get_title, mark
 
 # Geometry only (scene units, or plot ranges), never lesson values.
 X_RANGE = (0, 1.2, 0.1)
@@ -80,7 +79,12 @@ def clip_segment(start: np.ndarray, end: np.ndarray, lower: np.ndarray, upper: n
     return start + t0 * delta, start + t1 * delta
 
 
-class CrossEntropy(Scene):
+def said(value, places: int) -> str:
+    """A table entry as a line says it: the same digits, with "about" for "\\approx"."""
+    return value_tex(value, places).replace(r"\approx ", "about ")
+
+
+class CrossEntropy(NarratedScene):
     def construct(self):
         self.next_section("The curve")
         self.show_curve()
@@ -89,19 +93,32 @@ class CrossEntropy(Scene):
         self.show_slope_formula()
 
         self.next_section("Steep near zero")
-        self.show_point(0)
+        w, loss, slope = self.said_row(0)
+        self.show_point(0, f"At w = {mark('w')}{w} the loss is {mark('loss')}{loss} and the "
+                           f"tangent is steep: slope {mark('slope')}{slope}. A confident wrong "
+                           "answer gets a big push.")
 
         self.next_section("Flatter as w grows")
-        self.show_point(1)
-        self.show_point(2)
+        w, loss, slope = self.said_row(1)
+        self.show_point(1, f"Then at w = {mark('w')}{w}, a gentler push: slope "
+                           f"{mark('slope')}{slope}.")
+        w, loss, slope = self.said_row(2)
+        self.show_point(2, f"Further along, at {mark('w')}{w}, the slope is {mark('slope')}"
+                           f"{slope}: gentler still.")
 
         self.next_section("Zero loss at w = 1")
-        self.show_point(3)
+        w, loss, slope = self.said_row(3)
+        self.show_point(3, f"At w = {mark('w')}{w} the loss is exactly {mark('loss')}{loss}, "
+                           f"{mark('slope')}yet the slope is still {slope}.")
 
         self.next_section("Only probabilities")
         self.show_domain()
 
-    # -- narration -----------------------------------------------------------
+    def said_row(self, index: int) -> tuple[str, str, str]:
+        """The row of CE_POINTS[index] as a line says it: w, its loss, its slope."""
+        w = CE_POINTS[index]
+        return (display.exact(w), said(lessonlib.cross_entropy(w), LOSS_PLACES),
+                said(lessonlib.cross_entropy_grad(w), SLOPE_PLACES))
 
     # -- building blocks -----------------------------------------------------
 
@@ -145,8 +162,8 @@ class CrossEntropy(Scene):
         self.axes = self.axes_group[0]
         y_label = self.axes_group[1][1]
         y_label.next_to(self.axes.y_axis.get_end(), LEFT, buff=0.2)  # clear of the curve's top
-        self.one_label = get_math(display.exact(CE_POINTS[-1]), size=palette.SMALL_SIZE,
-                                  color=palette.MUTED)
+        one = display.exact(CE_POINTS[-1])
+        self.one_label = get_math(one, size=palette.SMALL_SIZE, color=palette.MUTED)
         self.one_label.next_to(self.axes.c2p(CE_POINTS[-1], 0), DOWN, buff=0.2)
         VGroup(self.axes_group, self.one_label).to_edge(LEFT, buff=0.8).to_edge(DOWN, buff=0.6)
         self.curve = self.axes.plot(lessonlib.cross_entropy, x_range=(CURVE_START, 1, CURVE_STEP),
@@ -156,20 +173,14 @@ class CrossEntropy(Scene):
         self.loss_formula.move_to(RIGHT * 3.6 + UP * 2.5)
         self.domain.next_to(self.loss_formula, RIGHT, buff=0.5)
         self.add(self.title)
-        say(self,
-            "Cross-entropy scores the probability w that the model gives the true class: "
-            "the loss is minus the log of w.",
-            7.5,
-            Create(self.axes_group), FadeIn(self.one_label), Write(self.loss_formula),
-            FadeIn(self.domain),
-            run_time=2.0,
-        )
-        say(self,
-            "It is huge near w = 0 and falls all the way to zero at w = 1.",
-            6.5,
-            Create(self.curve),
-            run_time=2.5,
-        )
+        with self.voiceover("Cross-entropy: the loss is minus the log of w, the probability "
+                            "the model gives the true class.") as beat:
+            self.play(Create(self.axes_group), FadeIn(self.one_label), run_time=2.0)
+            self.play(Write(self.loss_formula), FadeIn(self.domain),
+                      run_time=min(2.0, beat.remaining))
+        zero = display.exact(lessonlib.cross_entropy(CE_POINTS[-1]))
+        with self.voiceover(f"Huge for a small w, it falls to {zero} at w = {one}.") as beat:
+            self.play(Create(self.curve), run_time=beat.remaining)
 
     def show_slope_formula(self):
         self.slope_formula = get_math(r"\frac{dL}{dw} = -\frac{1}{w}", color=palette.GRADIENT)
@@ -185,48 +196,45 @@ class CrossEntropy(Scene):
                     color=palette.MUTED, stroke_width=2)
         rule.next_to(self.header, DOWN, buff=0.15)
         self.rows = VGroup()
-        say(self,
-            "Its slope is minus one over w: always negative, so every gradient step pushes w up, "
-            "towards 1.",
-            7.0,
-            Write(self.slope_formula), FadeIn(self.header), Create(rule),
-        )
+        one = display.exact(CE_POINTS[-1])
+        with self.voiceover("Its slope, minus one over w, is always negative: every step "
+                            f"pushes w up, towards {one}."):
+            self.play(Write(self.slope_formula), run_time=1.5)
+            self.play(FadeIn(self.header), Create(rule), run_time=1.0)
 
-    def show_point(self, index: int):
+    def show_point(self, index: int, line: str):
+        """The weight moves to CE_POINTS[index]; each number of its row appears as it is said.
+
+        The line marks "w", and may mark "loss" and "slope": a cell whose mark the
+        line lacks arrives with w.
+        """
         w = CE_POINTS[index]
         row = self.get_row(w)
-        loss_text = value_tex(lessonlib.cross_entropy(w), LOSS_PLACES).replace(r"\approx ", "about ")
-        slope_text = value_tex(lessonlib.cross_entropy_grad(w), SLOPE_PLACES)
-        slope_text = slope_text.replace(r"\approx ", "about ")
-        if index == 0:
-            self.tracker = ValueTracker(float(w))
-            self.dot = always_redraw(lambda: Dot(
-                self.axes.c2p(self.tracker.get_value(), lessonlib.cross_entropy(self.tracker.get_value())),
-                color=palette.WEIGHT, radius=0.09,
-            ))
-            self.tangent = always_redraw(lambda: self.get_tangent(self.tracker.get_value()))
-            self.drop = always_redraw(lambda: self.get_drop(self.tracker.get_value()))
-            self.add_subcaption(
-                f"At w = {display.exact(w)} the loss is {loss_text} and the tangent is steep: "
-                f"slope {slope_text}. A confident wrong answer gets a big push.",
-                duration=9.0,
-            )
-            self.play(FadeIn(self.dot, scale=0.5), FadeIn(self.drop), Create(self.tangent),
-                      run_time=1.5)
-        else:
-            ghost = self.get_tangent(float(CE_POINTS[index - 1]), color=palette.MUTED, width=2)
-            self.add(ghost, self.drop, self.tangent, self.dot)
-            captions = {
-                1: f"At w = {display.exact(w)} the slope is {slope_text}: a gentler push.",
-                2: f"At w = {display.exact(w)} it is {slope_text}, and the loss is only {loss_text}.",
-                3: f"At w = {display.exact(w)} the loss is exactly {loss_text}, "
-                   f"yet the slope is still {slope_text}.",
-            }
-            self.add_subcaption(captions[index], duration=6.0)
-            self.play(self.tracker.animate.set_value(float(w)), run_time=1.5)
-        self.play(FadeIn(row, shift=LEFT * 0.2), run_time=0.8)
+        with self.voiceover(line) as beat:
+            cells = dict(zip(("w", "loss", "slope"), row))
+            with_w = [FadeIn(cell, shift=LEFT * 0.2) for name, cell in cells.items()
+                      if name == "w" or name not in beat.line.marks]
+            if index == 0:
+                self.tracker = ValueTracker(float(w))
+                self.dot = always_redraw(lambda: Dot(
+                    self.axes.c2p(self.tracker.get_value(),
+                                  lessonlib.cross_entropy(self.tracker.get_value())),
+                    color=palette.WEIGHT, radius=0.09,
+                ))
+                self.tangent = always_redraw(lambda: self.get_tangent(self.tracker.get_value()))
+                self.drop = always_redraw(lambda: self.get_drop(self.tracker.get_value()))
+                self.play(FadeIn(self.dot, scale=0.5), FadeIn(self.drop), Create(self.tangent),
+                          *with_w, run_time=beat.until("w"))
+            else:
+                ghost = self.get_tangent(float(CE_POINTS[index - 1]), color=palette.MUTED, width=2)
+                self.add(ghost, self.drop, self.tangent, self.dot)
+                self.play(self.tracker.animate.set_value(float(w)), *with_w,
+                          run_time=beat.until("w"))
+            later = sorted((name for name in ("loss", "slope") if name in beat.line.marks),
+                           key=beat.at)
+            for name in later:
+                self.play(FadeIn(cells[name], shift=LEFT * 0.2), run_time=beat.until(name))
         self.rows.add(row)
-        self.wait(6.7 if index == 0 else 3.7)
 
     def show_domain(self):
         lower, upper = self.get_plot_box()
@@ -239,9 +247,7 @@ class CrossEntropy(Scene):
                           stroke_width=2)
         label = get_text("refused", size=palette.SMALL_SIZE, color=palette.BAD)
         label.next_to(band, UP, buff=0.15)
-        say(self,
-            "Outside zero to one, w is not a probability and the loss is undefined: "
-            "our library refuses such a w with a clear error.",
-            9.0,
-            FadeIn(band), Create(edge), Write(label), Indicate(self.domain, color=palette.BAD),
-        )
+        with self.voiceover("Outside this range w is no probability: the loss is undefined, "
+                            "and our library refuses it."):
+            self.play(Indicate(self.domain, color=palette.BAD), run_time=1.5)
+            self.play(FadeIn(band), Create(edge), Write(label), run_time=1.5)

@@ -22,7 +22,6 @@ from manim import (
     Indicate,
     LaggedStart,
     Line,
-    Scene,
     ValueTracker,
     VGroup,
     Write,
@@ -32,15 +31,19 @@ from manim import (
 )
 
 import lessonlib
+from lessonlib import display
 from lessonlib.lesson import SIGN_LR, SIGN_WEIGHTS
 from scenes import palette
-from scenes.common import get_axes, get_math, get_text, get_title
+from scenes.common import NarratedScene, get_axes, get_math, get_text, get_title, mark
 
 LAYERS = (3, 4, 3, 1)  # a small network whose last node outputs w
 DL_DW = r"\frac{dL}{dw}"
+# The target every loss of lessonlib.losses measures against (mse and its slope vanish
+# there); drawn and said as the same string.
+TARGET = display.exact(0)
 
 
-class Intro(Scene):
+class Intro(NarratedScene):
     """The question and the setting: one weight, one target, one loss, one rule."""
 
     def construct(self):
@@ -90,21 +93,18 @@ class Intro(Scene):
         self.network = VGroup(edges, layers, to_loss, loss)
         self.w_label = w_label
 
-        self.add_subcaption("You have trained a network; its last node outputs one number, w.",
-                            duration=4.5)
-        self.play(FadeIn(self.title), run_time=1)
-        self.play(LaggedStart(*(FadeIn(layer, shift=RIGHT * 0.2) for layer in layers),
-                              lag_ratio=0.3),
-                  Create(edges), run_time=2)
-        self.play(Indicate(output, color=palette.WEIGHT, scale_factor=1.4), FadeIn(w_label),
-                  run_time=1.5)
-        self.add_subcaption("A loss scores it, and training nudges the weights.", duration=3.5)
-        self.play(GrowArrow(to_loss), FadeIn(loss, shift=RIGHT * 0.2), run_time=1.5)
-        self.wait(2)
-        self.add_subcaption("But how does the loss tell a weight which way to go?",
-                            duration=4.5)
-        self.play(Write(question), run_time=2)
-        self.wait(2.5)
+        with self.voiceover(f"You have trained a network; its last node outputs one number, "
+                            f"{mark('w')}w.") as beat:
+            self.play(FadeIn(self.title), run_time=1)
+            self.play(LaggedStart(*(FadeIn(layer, shift=RIGHT * 0.2) for layer in layers),
+                                  lag_ratio=0.3),
+                      Create(edges), run_time=2)
+            self.play(Indicate(output, color=palette.WEIGHT, scale_factor=1.4), FadeIn(w_label),
+                      run_time=beat.until("w"))
+        with self.voiceover("A loss scores it, and training nudges the weights."):
+            self.play(GrowArrow(to_loss), FadeIn(loss, shift=RIGHT * 0.2), run_time=1.5)
+        with self.voiceover("How, then, does a loss tell a weight where to go?"):
+            self.play(Write(question), run_time=2)
         self.question = question
 
     # ----------------------------------------------------------- the setting
@@ -112,7 +112,7 @@ class Intro(Scene):
     def get_target_marker(self, axes) -> VGroup:
         """The target w = 0: a green dot on the axis, its value and its name below."""
         dot = Dot(axes.c2p(0, 0), radius=0.09, color=palette.GOOD).set_z_index(3)
-        value = get_math("0", color=palette.GOOD)
+        value = get_math(TARGET, color=palette.GOOD)
         value.next_to(dot, DOWN, buff=0.25)
         name = get_text("target", size=palette.LABEL_SIZE, color=palette.GOOD)
         name.next_to(value, DOWN, buff=0.15)
@@ -147,7 +147,7 @@ class Intro(Scene):
     def get_setting(self) -> VGroup:
         """The three ingredients of the simplified setting."""
         return self.get_legend((("w", "one weight", palette.WEIGHT),
-                                ("0", "the target", palette.GOOD),
+                                (TARGET, "the target", palette.GOOD),
                                 ("L(w)", "the loss", palette.LOSS)))
 
     def get_panel_center(self):
@@ -172,25 +172,25 @@ class Intro(Scene):
         curve_label = get_math("L(w)", color=palette.LOSS, size=palette.LABEL_SIZE)
         curve_label.next_to(axes.c2p(2, 4), LEFT, buff=0.3)
 
-        self.add_subcaption("To see it, shrink the problem: one weight w, "
-                            "and a target of zero.", duration=5)
-        self.play(FadeOut(self.network), FadeOut(self.w_label), FadeOut(self.question),
-                  run_time=1)
-        self.play(Create(plot), FadeIn(weight_only, scale=1.5), FadeIn(setting[0]),
-                  run_time=1.5)
-        self.play(FadeIn(target, shift=UP * 0.2), FadeIn(setting[1]), run_time=1)
-        self.wait(1.5)
-        self.add_subcaption("The loss L of w scores the miss: zero at the target, "
-                            "larger the farther w strays.", duration=6.5)
+        with self.voiceover(f"Shrink the problem: one weight, {mark('w')}w, "
+                            f"and a {mark('target')}target, {TARGET}.") as beat:
+            self.play(FadeOut(self.network), FadeOut(self.w_label), FadeOut(self.question),
+                      run_time=1)
+            self.play(Create(plot), FadeIn(weight_only, scale=1.5), FadeIn(setting[0]),
+                      run_time=beat.until("w"))
+            self.play(FadeIn(target, shift=UP * 0.2), FadeIn(setting[1]),
+                      run_time=beat.until("target"))
         self.add(weight)
         self.remove(weight_only)
-        self.play(FadeIn(setting[2]), run_time=1)
-        self.play(tracker.animate.set_value(-2), run_time=1.5, rate_func=rate_functions.smooth)
-        self.play(tracker.animate.set_value(2), Create(curve), run_time=3,
-                  rate_func=rate_functions.linear)
-        self.play(tracker.animate.set_value(float(SIGN_WEIGHTS[0])), FadeIn(curve_label),
-                  run_time=1)
-        self.wait(1)
+        with self.voiceover(f"The loss, {mark('L')}L of w, scores the miss: {mark('lowest')}lowest "
+                            f"at the target, higher {mark('farther')}farther away.") as beat:
+            self.play(FadeIn(setting[2]), run_time=beat.until("L"))
+            self.play(tracker.animate.set_value(-2), run_time=beat.until("lowest"),
+                      rate_func=rate_functions.smooth)
+            # The weight sweeps the whole curve: through the target as it is named.
+            self.play(tracker.animate.set_value(2), Create(curve), FadeIn(curve_label),
+                      run_time=beat.until("farther"), rate_func=rate_functions.linear)
+            self.play(tracker.animate.set_value(float(SIGN_WEIGHTS[0])), run_time=beat.remaining)
 
     # -------------------------------------------------------------- the rule
 
@@ -225,16 +225,17 @@ class Intro(Scene):
         VGroup(rule, notes).move_to(self.get_panel_center())
         hint = self.get_slope_hint()
 
-        self.add_subcaption("The loss answers through its slope, and the weight "
-                            "takes a step by one rule.", duration=5)
-        self.play(FadeOut(self.setting), Create(hint[0]), run_time=1)
-        self.play(Write(rule), run_time=2)
-        self.wait(2)
-        self.add_subcaption("New weight: old weight, minus the learning rate "
-                            "times the slope.", duration=4.5)
-        self.play(LaggedStart(*(FadeIn(note, shift=UP * 0.2) for note in notes),
-                              lag_ratio=0.4), run_time=1.5)
-        self.wait(3)
-        self.add_subcaption("Next: why that minus sign always sends w downhill.", duration=3.5)
-        self.play(GrowArrow(hint[1]), run_time=1)
-        self.wait(2.5)
+        with self.voiceover(f"The loss answers through its {mark('slope')}slope, and the "
+                            f"weight takes a step by {mark('rule')}one rule.") as beat:
+            self.play(FadeOut(self.setting), Create(hint[0]), run_time=beat.until("slope"))
+            self.play(Write(rule), run_time=beat.until("rule"))
+        with self.voiceover(f"New weight: old weight minus {mark('lr')}the learning rate "
+                            f"times {mark('slope')}the slope.") as beat:
+            self.play(FadeIn(notes[0], shift=UP * 0.2), run_time=min(1, beat.until("lr")))
+            self.play(FadeIn(notes[1], shift=UP * 0.2), run_time=beat.until("lr"))
+            self.play(FadeIn(notes[2], shift=UP * 0.2), run_time=beat.until("slope"))
+        with self.voiceover(f"Next: why that {mark('minus')}minus sign always sends w "
+                            f"{mark('downhill')}downhill.") as beat:
+            self.wait_until("minus")
+            self.play(Indicate(rule[3], color=palette.STEP, scale_factor=1.6), run_time=1.2)
+            self.play(GrowArrow(hint[1]), run_time=beat.until("downhill"))

@@ -23,7 +23,6 @@ from manim import (
     GrowArrow,
     Line,
     ReplacementTransform,
-    Scene,
     VGroup,
     Write,
 )
@@ -32,7 +31,7 @@ import lessonlib
 from lessonlib import display, lesson
 
 from scenes import palette
-from scenes.common import get_axes, get_math, get_text, get_title, narrate
+from scenes.common import NarratedScene, get_axes, get_math, get_text, get_title, mark
 
 
 # Each panel's parabola, in scene units (geometry only: nothing here is shown as a number).
@@ -47,6 +46,10 @@ STEEP_W = -1
 FLAT_W = 4.5
 STEP_SCALE = 8
 
+# The constants of dL/dw = 2w and of w' = (1 - 2 lr) w, drawn and said as these strings.
+TWO = display.exact(lessonlib.mse_grad(1))  # the slope of w^2 is 2w
+ONE = display.exact(1)  # w' = w - lr * 2w = (1 - 2 lr) w
+
 # What each learning rate does, in the order of lesson.LEARNING_RATES:
 # (verdict, how, converges?). The numbers behind the verdicts are on screen.
 VERDICTS = (
@@ -55,6 +58,11 @@ VERDICTS = (
     ("converges", "by overshooting", True),
     ("diverges", "exploding updates", False),
 )
+
+
+def factor(lr):
+    """What every step multiplies w by, (1 - 2 lr): one step from w = 1."""
+    return lessonlib.gradient_step(1, lessonlib.mse_grad(1), lr)
 
 
 def verdict_color(converges: bool) -> str:
@@ -70,9 +78,8 @@ class Panel(VGroup):
         self.lr = lr
         self.path = path
         self.header = get_math(r"\text{lr} = " + display.exact(lr), size=palette.LABEL_SIZE)
-        # One step from w = 1 is the factor every step multiplies w by: (1 - 2 lr).
-        factor = lessonlib.gradient_step(1, lessonlib.mse_grad(1), lr)
-        self.factor = get_math("w' =", display.exact(factor), r"\, w", size=palette.LABEL_SIZE)
+        self.factor_text = display.exact(factor(lr))
+        self.factor = get_math("w' =", self.factor_text, r"\, w", size=palette.LABEL_SIZE)
         self.factor[0].set_color(palette.WEIGHT)
         self.factor[2].set_color(palette.WEIGHT)
 
@@ -111,7 +118,7 @@ class Panel(VGroup):
         ).arrange(DOWN, buff=0.12).next_to(self.values, DOWN, buff=0.3)
 
 
-class LearningRate(Scene):
+class LearningRate(NarratedScene):
     def construct(self):
         self.next_section("The update rule")
         self.show_update_rule()
@@ -127,8 +134,6 @@ class LearningRate(Scene):
 
         self.next_section("Only the slope counts")
         self.show_vanishing()
-
-    # -- narration -------------------------------------------------------------------------
 
     # -- beats -----------------------------------------------------------------------------
 
@@ -163,26 +168,23 @@ class LearningRate(Scene):
         title = get_title("The learning rate")
         self.title = title
         rule = self.get_rule().shift(UP * 1.2)
-        self.add_subcaption("Every step of gradient descent uses one rule.", duration=3.5)
-        self.play(FadeIn(title), Write(rule), run_time=1.5)
-        self.wait(2.0)
+        with self.voiceover("Every step of gradient descent uses one rule."):
+            self.play(FadeIn(title), Write(rule), run_time=1.5)
 
         rows, cross = self.get_reads(rule)
-        narrate(self,
-            "It reads the slope, d L by d w, and nothing else.",
-            FadeIn(rows[0], shift=UP * 0.2), rule[6].animate.scale(1.15), run_time=1.5,
-        )
-        self.play(rule[6].animate.scale(1 / 1.15), run_time=0.3)
-        narrate(self,
-            "The loss value L of w never enters the update.",
-            FadeIn(rows[1], shift=UP * 0.2), Create(cross), run_time=1.5,
-        )
+        with self.voiceover("It reads the slope, dL/dw, and nothing else."):
+            self.play(FadeIn(rows[0], shift=UP * 0.2), rule[6].animate.scale(1.15), run_time=1.5)
+            self.play(rule[6].animate.scale(1 / 1.15), run_time=0.3)
+        with self.voiceover(f"The loss value, L of w, {mark('never')}never enters it.") as beat:
+            self.play(FadeIn(rows[1], shift=UP * 0.2), run_time=min(1.2, beat.until("never")))
+            self.wait_until("never")
+            self.play(Create(cross), run_time=0.8)
 
         # For MSE with target 0 the slope is 2w, so every step multiplies w by (1 - 2 lr).
-        slope = get_math(r"\frac{dL}{dw}", "=", "2", "w", size=palette.BODY_SIZE)
+        slope = get_math(r"\frac{dL}{dw}", "=", TWO, "w", size=palette.BODY_SIZE)
         slope[0].set_color(palette.GRADIENT)
         slope[3].set_color(palette.WEIGHT)
-        factored = get_math("w'", "=", "(", "1", "-", "2", r"\,\text{lr}", ")", r"\, w",
+        factored = get_math("w'", "=", "(", ONE, "-", TWO, r"\,\text{lr}", ")", r"\, w",
                             size=palette.TITLE_SIZE)
         for part in (factored[0], factored[8]):
             part.set_color(palette.WEIGHT)
@@ -192,14 +194,12 @@ class LearningRate(Scene):
         derivation = VGroup(mse_label, slope).arrange(RIGHT, buff=0.4)
         derivation.next_to(rule, DOWN, buff=0.8)
         factored.next_to(derivation, DOWN, buff=0.6)
-        narrate(self,
-            "For squared error with target zero, the slope is two w.",
-            FadeOut(rows), FadeOut(cross), FadeIn(derivation, shift=UP * 0.2), run_time=1.5,
-        )
-        narrate(self,
-            "So every step multiplies w by one minus twice the learning rate.",
-            Write(factored), run_time=1.5, hold=1.5,
-        )
+        with self.voiceover(f"For squared error the slope is {mark('two')}{TWO} w, so every step "
+                            f"multiplies w by {mark('one')}{ONE} minus {TWO} times the learning "
+                            "rate.") as beat:
+            self.play(FadeOut(rows), FadeOut(cross), FadeIn(derivation, shift=UP * 0.2),
+                      run_time=beat.until("two"))
+            self.play(Write(factored), run_time=beat.until("one"))
         self.rule = rule
         self.factored = factored
         self.derivation = derivation
@@ -219,37 +219,48 @@ class LearningRate(Scene):
         self.corner_rule = corner_rule
         firsts = VGroup(*(p.values[0] for p in panels))
         frames = VGroup(*(VGroup(p.header, p.factor, p.plot, p.curve) for p in panels))
-        self.play(
-            FadeOut(self.rule), FadeOut(self.derivation),
-            ReplacementTransform(self.factored, corner_rule),
-            run_time=1.2,
-        )
-        narrate(self,
-            "Four learning rates, all starting from the same weight, side by side.",
-            FadeIn(frames, lag_ratio=0.15), FadeIn(firsts), *(FadeIn(p.dot) for p in panels),
-            run_time=2.0,
-        )
-        narrate(self,
-            "Under each rate sits its factor: the number every step multiplies w by.",
-            *(Circumscribe(p.factor[1], color=palette.STEP, buff=0.08) for p in panels),
-            run_time=1.5,
-        )
+        with self.voiceover(f"Four learning rates, all starting from w = "
+                            f"{mark('start')}{display.exact(lesson.LR_START)}.") as beat:
+            self.play(
+                FadeOut(self.rule), FadeOut(self.derivation),
+                ReplacementTransform(self.factored, corner_rule),
+                run_time=1.2,
+            )
+            self.play(FadeIn(frames, lag_ratio=0.15), FadeIn(firsts),
+                      *(FadeIn(p.dot) for p in panels), run_time=max(1, beat.until("start")))
+        half = panels[1]
+        with self.voiceover(f"Under each rate sits its {mark('factor')}factor: at "
+                            f"{mark('lr')}{display.exact(half.lr)} it is {half.factor_text}, so "
+                            "every step halves w.") as beat:
+            self.wait_until("factor")
+            self.play(*(Circumscribe(p.factor[1], color=palette.STEP, buff=0.08) for p in panels),
+                      run_time=max(0.8, beat.until("lr")))
+            self.play(Circumscribe(VGroup(half.header, half.factor), color=palette.STEP,
+                                   buff=0.08), run_time=min(2, beat.remaining))
 
     def show_steps(self):
-        captions = (
-            "First step. The smallest rate barely moves; the largest jumps clean past zero.",
-            "Second step. The fast rate halves w again; the third swings back, a little closer.",
-            "Third step. The last one lands farther out every time: it is blowing up.",
+        # Each line names one or two panels (by their index); a mark before each name.
+        beats = (
+            (f"Step one: {mark('p0')}the smallest rate barely moves; {mark('p3')}the largest "
+             "jumps past the target.", (0, 3)),
+            (f"Step two: {mark('p1')}the fast rate halves w again; {mark('p2')}the third swings "
+             "back, closer.", (1, 2)),
+            (f"Step three: {mark('p3')}the last lands farther out each time. It is blowing up.",
+             (3,)),
         )
-        for k, caption in enumerate(captions):
+        for k, (caption, named) in enumerate(beats):
             hops = [p.get_hop(k) for p in self.panels]
-            narrate(self,
-                caption,
-                *(Create(h) for h in hops),
-                *(p.dot.animate.move_to(p.point(p.path[k + 1])) for p in self.panels),
-                *(FadeIn(p.values[k + 1], shift=DOWN * 0.15) for p in self.panels),
-                run_time=1.6,
-            )
+            with self.voiceover(caption) as beat:
+                self.play(
+                    *(Create(h) for h in hops),
+                    *(p.dot.animate.move_to(p.point(p.path[k + 1])) for p in self.panels),
+                    *(FadeIn(p.values[k + 1], shift=DOWN * 0.15) for p in self.panels),
+                    run_time=max(1.2, beat.until(f"p{named[0]}")),
+                )
+                for i in named:  # the new value of each panel as the line names it
+                    self.wait_until(f"p{i}")
+                    self.play(Circumscribe(self.panels[i].values[k + 1], color=palette.STEP,
+                                           buff=0.06), run_time=1.2)
             for p, h in zip(self.panels, hops):
                 p.hops.add(h)
 
@@ -259,19 +270,17 @@ class LearningRate(Scene):
             p.verdict = v
         good = [i for i, v in enumerate(VERDICTS) if v[2]]
         bad = [i for i, v in enumerate(VERDICTS) if not v[2]]
-        narrate(self,
-            "Too small a rate crawls. A factor between minus one and one always shrinks w.",
-            *(FadeIn(verdicts[i], shift=UP * 0.15) for i in good),
-            *(self.panels[i].factor[1].animate.set_color(palette.GOOD) for i in good),
-            run_time=1.5,
-        )
-        narrate(self,
-            "Too large a rate overshoots, and past a factor of minus one every step grows: "
-            "exploding updates.",
-            *(FadeIn(verdicts[i], shift=UP * 0.15) for i in bad),
-            *(self.panels[i].factor[1].animate.set_color(palette.BAD) for i in bad),
-            run_time=1.5, hold=1.5,
-        )
+        with self.voiceover(f"Too small a rate crawls; the {mark('green')}green factors all "
+                            "shrink w, so these converge.") as beat:
+            self.play(*(FadeIn(verdicts[i], shift=UP * 0.15) for i in good),
+                      *(self.panels[i].factor[1].animate.set_color(palette.GOOD) for i in good),
+                      run_time=beat.until("green"))
+        grows = " and ".join(self.panels[i].factor_text for i in bad)
+        with self.voiceover(f"Too large a rate overshoots, and at {grows} every step grows: "
+                            "exploding updates.") as beat:
+            self.play(*(FadeIn(verdicts[i], shift=UP * 0.15) for i in bad),
+                      *(self.panels[i].factor[1].animate.set_color(palette.BAD) for i in bad),
+                      run_time=max(0.5, min(2, beat.remaining - 1)))
 
     def get_shelf(self):
         """A loss with a high, flat shelf: steep near the middle, almost level on the right."""
@@ -299,12 +308,6 @@ class LearningRate(Scene):
         return dot, tangent, arrow
 
     def show_vanishing(self):
-        self.play(
-            FadeOut(self.corner_rule),
-            FadeOut(VGroup(*self.panels, *(p.dot for p in self.panels),
-                           *(p.hops for p in self.panels), *(p.verdict for p in self.panels))),
-            run_time=1.0,
-        )
         plot, curve = self.get_shelf()
         rule = self.get_rule(size=palette.BODY_SIZE)
         note = get_text("only the slope sets the step", size=palette.LABEL_SIZE,
@@ -324,18 +327,23 @@ class LearningRate(Scene):
         tiny = get_text("tiny step", size=palette.SMALL_SIZE, color=palette.STEP)
         tiny.next_to(flat_arrow, DOWN, buff=0.15).match_y(big)
 
-        narrate(self,
-            "Here is a loss with a long, high, flat shelf.",
-            Create(plot), Create(curve), FadeIn(rule), FadeIn(note), run_time=1.5,
-        )
-        narrate(self,
-            "Lower down, where the loss is smaller, the slope is steep: a big step.",
-            FadeIn(steep_dot), Create(steep_tan), GrowArrow(steep_arrow), FadeIn(big),
-            run_time=1.5,
-        )
-        narrate(self,
-            "High on the shelf the slope is nearly flat, so learning stalls: vanishing updates.",
-            FadeIn(flat_dot), Create(flat_tan), GrowArrow(flat_arrow), FadeIn(tiny),
-            FadeIn(shelf_label),
-            run_time=1.5, hold=1.5,
-        )
+        with self.voiceover("Here is a loss with a long, high, flat shelf.") as beat:
+            self.play(
+                FadeOut(self.corner_rule),
+                FadeOut(VGroup(*self.panels, *(p.dot for p in self.panels),
+                               *(p.hops for p in self.panels), *(p.verdict for p in self.panels))),
+                run_time=0.8,
+            )
+            self.play(Create(plot), Create(curve), FadeIn(rule), FadeIn(note),
+                      run_time=max(1.5, beat.remaining))
+        with self.voiceover(f"Low on the curve, the slope is steep: {mark('big')}a big "
+                            "step.") as beat:
+            self.play(FadeIn(steep_dot), Create(steep_tan), run_time=min(1.5, beat.until("big")))
+            self.play(GrowArrow(steep_arrow), FadeIn(big), run_time=beat.until("big") + 0.5)
+        with self.voiceover(f"High on the shelf the slope is nearly flat, so learning stalls: "
+                            f"{mark('vanishing')}vanishing updates.") as beat:
+            self.play(FadeIn(flat_dot), Create(flat_tan), GrowArrow(flat_arrow), FadeIn(tiny),
+                      run_time=min(1.5, beat.until("vanishing")))
+            if beat.until("vanishing") > 1.5:  # a one-second fade that ends on the word
+                self.wait(beat.until("vanishing") - 1)
+            self.play(FadeIn(shelf_label), run_time=beat.until("vanishing"))

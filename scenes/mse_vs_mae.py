@@ -22,7 +22,6 @@ from manim import (
     FadeOut,
     Indicate,
     Line,
-    Scene,
     SurroundingRectangle,
     ValueTracker,
     VGroup,
@@ -33,7 +32,7 @@ import lessonlib
 from lessonlib import display, lesson
 
 from scenes import palette
-from scenes.common import get_axes, get_math, get_text, get_title, narrate
+from scenes.common import NarratedScene, get_axes, get_math, get_text, get_title, mark
 
 
 # Geometry only (scene units and axis extents), never lesson values.
@@ -99,7 +98,7 @@ class LossPanel(VGroup):
                      max_tip_length_to_length_ratio=0.45, max_stroke_width_to_length_ratio=40)
 
 
-class MseVsMae(Scene):
+class MseVsMae(NarratedScene):
     def construct(self):
         self.next_section("Two losses")
         self.show_losses()
@@ -112,8 +111,6 @@ class MseVsMae(Scene):
 
         self.next_section("Never settles")
         self.show_verdicts()
-
-    # -- narration -------------------------------------------------------------------------
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -171,82 +168,79 @@ class MseVsMae(Scene):
         title = get_title("MSE against MAE")
         mse, mae = self.get_panels(title)
         self.mse, self.mae = mse, mae
-        self.add_subcaption("Two ways to score how far w misses zero.", duration=3)
-        self.play(FadeIn(title), run_time=1.0)
-        self.play(*(Create(p.plot) for p in (mse, mae)), run_time=1.5)
-        self.wait(0.5)
-        narrate(self,
-            "Squared error squares the miss: a smooth bowl.",
-            FadeIn(mse.heading), Create(mse.curve), run_time=1.5,
-        )
-        narrate(self,
-            "Absolute error takes its size: a V with a sharp corner at zero.",
-            FadeIn(mae.heading), Create(mae.curve), run_time=1.5,
-        )
+        with self.voiceover("Two ways to score how far w misses the target."):
+            self.play(FadeIn(title), run_time=1.0)
+            self.play(*(Create(p.plot) for p in (mse, mae)), run_time=1.5)
+        with self.voiceover("Squared error squares the miss: a smooth bowl."):
+            self.play(FadeIn(mse.heading), Create(mse.curve), run_time=1.5)
+        with self.voiceover(f"Absolute error takes its size: {mark('v')}a V with a sharp "
+                            "corner.") as beat:
+            self.play(FadeIn(mae.heading), Create(mae.curve), run_time=max(1.5, beat.until("v")))
 
     def show_slopes(self):
         mse, mae = self.mse, self.mae
         mse_slope, mae_slope = mse.slope, mae.slope
-        narrate(self,
-            "Their slopes differ. For squared error the slope is two w.",
-            FadeIn(mse_slope), Create(mse.tangent), FadeIn(mse.dot), run_time=1.5,
-        )
-        narrate(self,
-            "For absolute error it is plus one on the right and minus one on the left.",
-            FadeIn(mae_slope[:2]), FadeIn(mae_slope[2][:2]), Create(mae.tangent),
-            FadeIn(mae.dot), run_time=1.5,
-        )
-        narrate(self,
-            "Slide across: the bowl flattens near zero; the V never does.",
-            mse.w.animate.set_value(SWEEP_TO), mae.w.animate.set_value(SWEEP_TO),
-            run_time=3.0, hold=0.5,
-        )
+        two = display.exact(lessonlib.mse_grad(1))
+        with self.voiceover(f"For squared error the slope is {mark('two')}{two} w.") as beat:
+            self.play(FadeIn(mse_slope), Create(mse.tangent), FadeIn(mse.dot),
+                      run_time=beat.until("two"))
+        right, left = display.exact(lessonlib.mae_grad(1)), display.exact(lessonlib.mae_grad(-1))
+        with self.voiceover(f"For absolute error it is plus {mark('right')}{right} on the right "
+                            f"and {left} on the left.") as beat:
+            self.play(FadeIn(mae_slope[:2]), FadeIn(mae_slope[2][:2]), Create(mae.tangent),
+                      FadeIn(mae.dot), run_time=beat.until("right"))
+        with self.voiceover("Slide across: the bowl flattens near the target; the V never "
+                            "does.") as beat:
+            self.play(mse.w.animate.set_value(SWEEP_TO), mae.w.animate.set_value(SWEEP_TO),
+                      run_time=max(3.0, beat.remaining))
         corner = mae_slope[2][2]
-        narrate(self,
-            "At the corner there is no slope; like PyTorch, we use zero.",
-            mse.w.animate.set_value(0), mae.w.animate.set_value(0), FadeIn(corner),
-            run_time=1.5, hold=0.5,
-        )
-        self.play(Indicate(corner, color=palette.GRADIENT, scale_factor=1.1), run_time=1.0)
-        self.play(
-            mse.w.animate.set_value(float(mse.path[0])), mae.w.animate.set_value(float(mae.path[0])),
-            run_time=1.5,
-        )
+        convention = display.exact(lessonlib.mae_grad(0))
+        with self.voiceover(f"At the corner there is no slope; like PyTorch, we use "
+                            f"{mark('zero')}{convention}.") as beat:
+            self.play(mse.w.animate.set_value(0), mae.w.animate.set_value(0), FadeIn(corner),
+                      run_time=min(2, beat.until("zero")))
+            self.wait_until("zero")
+            self.play(Indicate(corner, color=palette.GRADIENT, scale_factor=1.1), run_time=1.0)
 
     def show_walks(self):
         mse, mae = self.mse, self.mae
         panels = (mse, mae)
-        narrate(self,
-            "Now both walk, with the same learning rate.",
-            *(FadeIn(p.column_head) for p in panels), *(FadeIn(p.values[0]) for p in panels),
-            run_time=1.0,
-        )
+        with self.voiceover("Now both walk, with the same learning rate.") as beat:
+            self.play(
+                mse.w.animate.set_value(float(mse.path[0])),
+                mae.w.animate.set_value(float(mae.path[0])),
+                run_time=1.2,
+            )
+            self.play(*(FadeIn(p.column_head) for p in panels),
+                      *(FadeIn(p.values[0]) for p in panels), run_time=min(1.0, beat.remaining))
         captions = (
             "Step one: a long jump against a short step.",
             "Step two: the bowl's step halves.",
-            "Step three: halved again. The V keeps its stride.",
+            "Step three: halved again; the V keeps its stride.",
         )
-        arrows = VGroup()
-        for k in range(lesson.COMPARE_STEPS):
-            new = VGroup(*(p.get_step_arrow(k) for p in panels))
-            animations = [
-                *(p.w.animate.set_value(float(p.path[k + 1])) for p in panels),
-                *(FadeIn(p.values[k + 1], shift=DOWN * 0.1) for p in panels),
-                FadeOut(arrows), *(Create(a) for a in new),
-            ]
-            if k < len(captions):
-                narrate(self, captions[k], *animations, run_time=1.5)
-            else:
-                if k == len(captions):
-                    self.add_subcaption(
-                        "Keep going: one settles on zero, the other hops across it.",
-                        duration=(lesson.COMPARE_STEPS - k) * 1.0,
-                    )
-                self.play(*animations, run_time=0.7)
-                self.wait(0.3)
-            arrows = new
-        self.wait(1.0)
-        self.arrows = arrows
+        self.arrows = VGroup()
+        for k, caption in enumerate(captions):
+            with self.voiceover(caption) as beat:
+                self.play(*self.get_step(k), run_time=min(1.5, beat.remaining))
+        # The rest go fast. The V's last two values are said once they are on screen:
+        # from there on it hops between them.
+        hop = [display.exact(w) for w in mae.path[-2:]]
+        with self.voiceover(f"Keep going: one settles, the other ends up hopping between "
+                            f"{mark('hop')}{hop[0]} and {hop[1]}.") as beat:
+            for k in range(len(captions), lesson.COMPARE_STEPS):
+                left = lesson.COMPARE_STEPS - k  # steps still to draw, this one included
+                self.play(*self.get_step(k), run_time=max(0.4, min(0.8, beat.until("hop") / left)))
+
+    def get_step(self, k: int) -> list:
+        """Both weights take step k: they move, their new values drop in, the arrows follow."""
+        new = VGroup(*(p.get_step_arrow(k) for p in (self.mse, self.mae)))
+        animations = [
+            *(p.w.animate.set_value(float(p.path[k + 1])) for p in (self.mse, self.mae)),
+            *(FadeIn(p.values[k + 1], shift=DOWN * 0.15) for p in (self.mse, self.mae)),
+            FadeOut(self.arrows), *(Create(a) for a in new),
+        ]
+        self.arrows = new
+        return animations
 
     def get_verdict(self, panel, first: str, second: str, color: str) -> VGroup:
         """Two short lines under a plot, where the step arrows ran."""
@@ -260,15 +254,12 @@ class MseVsMae(Scene):
         settles = self.get_verdict(mse, "steps shrink:", "it settles", palette.GOOD)
         hops = self.get_verdict(mae, "same-size steps:", "it never settles", palette.BAD)
         tail = mae.values[-4:]
-        narrate(self,
-            "Squared error slows as it arrives: its slope shrinks with the distance.",
-            FadeOut(self.arrows), FadeIn(settles, shift=UP * 0.1),
-            Create(SurroundingRectangle(mse.values[-4:], color=palette.GOOD, buff=0.08)),
-            run_time=1.5,
-        )
-        narrate(self,
-            "Absolute error's step never shrinks, so it never settles.",
-            FadeIn(hops, shift=UP * 0.1),
-            Create(SurroundingRectangle(tail, color=palette.BAD, buff=0.08)),
-            run_time=1.5, hold=1.5,
-        )
+        with self.voiceover("Squared error slows as it arrives: its slope shrinks with the "
+                            "distance."):
+            self.play(FadeOut(self.arrows), FadeIn(settles, shift=UP * 0.1),
+                      Create(SurroundingRectangle(mse.values[-4:], color=palette.GOOD, buff=0.08)),
+                      run_time=1.5)
+        with self.voiceover("Absolute error's step never shrinks, so it never settles."):
+            self.play(FadeIn(hops, shift=UP * 0.1),
+                      Create(SurroundingRectangle(tail, color=palette.BAD, buff=0.08)),
+                      run_time=1.5)

@@ -17,7 +17,6 @@ from manim import (
     Create,
     FadeIn,
     Line,
-    Scene,
     SurroundingRectangle,
     Transform,
     VGroup,
@@ -28,7 +27,7 @@ import lessonlib
 from lessonlib import display
 from lessonlib.lesson import MAE_START, RELU_ACTIVE_PATH, RELU_INACTIVE
 from scenes import palette
-from scenes.common import get_math, get_text, get_title
+from scenes.common import NarratedScene, get_math, get_text, get_title, mark
 
 CELL_SIZE = palette.LABEL_SIZE  # words in the table
 # LaTeX glyphs come out smaller than Pango's at the same font size: this size
@@ -76,15 +75,16 @@ def align_row(cells) -> None:
 
 @dataclass(frozen=True)
 class Row:
-    """One table row: the section it is told in, its name, derivative (TeX) and effect."""
+    """One table row: the section it is told in, its name, derivative (TeX) and effect,
+    and the line that tells it, with bookmarks "slope" (the derivative is written by
+    then) and "effect" (what it does to the step is shown by then)."""
 
     section: str
     name: str
     name_color: str
     derivative: str
     effect: str
-    caption: str
-    duration: float
+    line: str
 
 
 def get_rows() -> list[Row]:
@@ -93,26 +93,28 @@ def get_rows() -> list[Row]:
     peak = display.exact(lessonlib.sigmoid_prime(0))
     relu_off = display.exact(lessonlib.relu_prime(RELU_INACTIVE))
     relu_on = display.exact(lessonlib.relu_prime(RELU_ACTIVE_PATH[0]))
+    slope, effect = mark("slope"), mark("effect")
     return [
         Row("MSE", "MSE", palette.LOSS, "2w", "shrinks near the target",
-            "Squared error has slope two w: big steps far from the target, small steps near it.",
-            6.0),
+            f"Squared error has slope {slope}two w: {effect}big steps far from the target, small "
+            "steps near it."),
         Row("MAE", "MAE", palette.LOSS, r"\pm " + mae_slope, "same size, never settles",
-            "Absolute error has slope plus or minus one: the same step everywhere, so it never "
-            "settles.", 6.0),
+            f"Absolute error has slope plus or minus {slope}{mae_slope}: {effect}a fixed step "
+            "that never settles."),
         Row("Cross-entropy", "cross-entropy", palette.LOSS, "-1/w", "huge when confidently wrong",
-            "Cross-entropy has slope minus one over w: enormous when the model is confidently "
-            "wrong.", 5.5),
+            f"Cross-entropy has slope {slope}minus one over w: {effect}huge when the model is "
+            "confidently wrong."),
         Row("Sigmoid", "sigmoid", palette.TEXT, r"s(1 - s) \le " + peak, "vanishes with depth",
-            "A sigmoid's slope is at most a quarter, and the quarters multiply away with depth.",
-            6.0),
+            f"A sigmoid's slope is at most {slope}{peak}, {effect}and it multiplies away with "
+            "depth."),
         Row("ReLU", "ReLU", palette.TEXT, r"\{" + relu_off + ", " + relu_on + r"\}",
             "keeps it or kills it",
-            "ReLU's slope is zero or one: it keeps the gradient whole, or kills it.", 5.5),
+            f"ReLU's slope is {slope}{relu_off} or {relu_on}: {effect}it keeps the gradient whole, "
+            "or kills it."),
     ]
 
 
-class Recap(Scene):
+class Recap(NarratedScene):
     def construct(self):
         self.next_section("The table")
         self.show_headings()
@@ -174,23 +176,19 @@ class Recap(Scene):
         self.table_span = rule  # as wide as the whole table
         self.marker = None
         self.add(self.title)
-        self.add_subcaption(
-            "Here is the whole lecture in one table: each loss or activation, its derivative, "
-            "and what that derivative does to the step.",
-            duration=8.0,
-        )
-        self.play(FadeIn(self.headings, shift=DOWN * 0.2), Create(rule), run_time=1.5)
-        self.wait(6.5)
+        with self.voiceover("The whole lecture, in one table. Each row: a loss or activation, "
+                            "its derivative, and what it does to the step."):
+            self.play(FadeIn(self.headings, shift=DOWN * 0.2), Create(rule), run_time=1.5)
 
     def show_row(self, row: Row, cells: VGroup):
         name, derivative, effect = cells
         marker = self.get_marker(cells)
-        self.add_subcaption(row.caption, duration=row.duration)
         move = [Create(marker)] if self.marker is None else [Transform(self.marker, marker)]
-        self.play(*move, FadeIn(name, shift=RIGHT * 0.2), run_time=1.0)
-        self.play(Write(derivative), run_time=1.0)
-        self.play(FadeIn(effect, shift=LEFT * 0.2), run_time=1.0)
-        self.wait(row.duration - 3.0)
+        with self.voiceover(row.line) as beat:
+            self.play(*move, FadeIn(name, shift=RIGHT * 0.2),
+                      run_time=min(1.0, beat.until("slope") / 2))
+            self.play(Write(derivative), run_time=beat.until("slope"))
+            self.play(FadeIn(effect, shift=LEFT * 0.2), run_time=beat.until("effect"))
         if self.marker is None:
             self.marker = marker
 
@@ -201,12 +199,8 @@ class Recap(Scene):
         closing = VGroup(lead, rule).arrange(RIGHT, buff=0.4)
         closing.next_to(VGroup(*self.cells), DOWN, buff=0.6).set_x(0)
         frame = SurroundingRectangle(rule, buff=0.15, color=palette.STEP, stroke_width=2)
-        self.add_subcaption(
-            "Each of them feeds the same rule: the new weight is the old weight minus the "
-            "learning rate times the slope.",
-            duration=8.0,
-        )
-        self.play(self.marker.animate.set_opacity(0), FadeIn(lead), run_time=1.0)
-        self.play(Write(rule), run_time=1.5)
-        self.play(Create(frame), run_time=1.0)
-        self.wait(4.5)
+        with self.voiceover("Every row feeds one rule. The new weight is the old weight minus "
+                            "the learning rate times the slope."):
+            self.play(self.marker.animate.set_opacity(0), FadeIn(lead), run_time=1.0)
+            self.play(Write(rule), run_time=1.5)
+            self.play(Create(frame), run_time=1.0)

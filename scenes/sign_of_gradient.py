@@ -311,7 +311,7 @@ class SignOfGradient(NarratedScene):
     # ------------------------------------------------------- the other side
 
     def show_other_side(self, w: Fraction):
-        with self.voiceover("Now slide the weight across the target: the tangent flattens, "
+        with self.voiceover("Slide the weight across the target: its tangent flattens, "
                             "then tips the other way.") as beat:
             self.play(FadeOut(self.numbers), FadeOut(self.result), FadeOut(self.step), run_time=1)
             self.play(self.tracker.animate.set_value(float(w)), run_time=beat.remaining,

@@ -8,6 +8,9 @@ that shrink by a quarter each layer; early layers barely learn.
 
 from __future__ import annotations
 
+from fractions import Fraction
+from math import floor, log10
+
 from manim import (
     DOWN,
     LEFT,
@@ -25,7 +28,6 @@ from manim import (
     Line,
     Rectangle,
     ReplacementTransform,
-    Scene,
     TransformFromCopy,
     ValueTracker,
     VGroup,
@@ -41,7 +43,7 @@ from lessonlib import display
 from lessonlib.lesson import SIGMOID_DEPTHS
 
 from scenes import palette
-from scenes.common import get_axes, get_math, get_text, get_title, say
+from scenes.common import NarratedScene, get_axes, get_math, get_text, get_title, mark
 
 # Geometry only (scene units), never lesson values.
 X_RANGE = (-6, 6, 2)
@@ -56,6 +58,8 @@ TANGENT_LENGTH = 1.6
 TANGENT_DX = 1e-4  # x-units: the step over which the tangent direction is measured
 MIN_TRACE = 0.05  # x-units: shortest piece of the derivative worth plotting
 CHAIN_NODES = 4  # sigmoid layers drawn in the backward-pass sketch
+LABEL_FADE = 0.35  # seconds: a depth label fades in at least this long before it is said
+PEAK_AT = 0  # where s' is largest: lessonlib.sigmoid_prime's docstring, checked in its tests
 
 
 def depth_value_tex(n: int) -> str:
@@ -66,7 +70,17 @@ def depth_value_tex(n: int) -> str:
     return display.exact(bound)
 
 
-class VanishingSigmoid(Scene):
+def scientific(value, digits: int = 1) -> str:
+    """A small positive value in the form the narration reads: 1/4^10 -> "9.5e-7".
+
+    The mantissa is rounded by display.fixed, so it is the value shown, rounded.
+    """
+    exponent = floor(log10(value))
+    mantissa = display.fixed(Fraction(value) / Fraction(10) ** exponent, digits)
+    return f"{mantissa}e{exponent}"
+
+
+class VanishingSigmoid(NarratedScene):
     def construct(self):
         self.next_section("The sigmoid")
         self.show_sigmoid()
@@ -86,8 +100,6 @@ class VanishingSigmoid(Scene):
         self.next_section("Vanishing gradient")
         self.show_conclusion()
 
-    # -- narration -----------------------------------------------------------
-
     # -- beats ---------------------------------------------------------------
 
     def show_sigmoid(self):
@@ -99,14 +111,9 @@ class VanishingSigmoid(Scene):
         self.sigmoid_formula = get_math(r"s(x) = \frac{1}{1 + e^{-x}}")
         self.sigmoid_formula.move_to(RIGHT * 2.9 + UP * 1.9)
         self.add(self.title)
-        say(self,
-            "The sigmoid squashes any input into the range between zero and one.",
-            5.0,
-            Create(self.axes_group),
-            Create(self.sigmoid_graph),
-            Write(self.sigmoid_formula),
-            run_time=2.5,
-        )
+        with self.voiceover("The sigmoid squashes every input into an S, flat at both ends."):
+            self.play(Create(self.axes_group), Create(self.sigmoid_graph),
+                      Write(self.sigmoid_formula), run_time=2.5)
 
     def show_slope(self):
         self.deriv_graph = self.axes.plot(
@@ -117,18 +124,16 @@ class VanishingSigmoid(Scene):
 
         x = ValueTracker(X_RANGE[0])
         tangent, rider, reader, link, trace = self.get_slope_tracer(x)
-        self.add_subcaption(
-            "Slide a tangent along the curve and record its slope: that slope is the "
-            "derivative, s times one minus s.",
-            duration=9.0,
-        )
-        self.play(FadeIn(tangent), FadeIn(rider), Write(self.deriv_formula), run_time=1.5)
-        self.add(trace, link, reader)
-        self.play(x.animate.set_value(X_RANGE[1]), run_time=5.0, rate_func=linear)
-        self.remove(trace)
-        self.add(self.deriv_graph)
-        self.play(FadeOut(tangent), FadeOut(rider), FadeOut(reader), FadeOut(link), run_time=0.5)
-        self.wait(2.0)
+        with self.voiceover("Slide a tangent along the curve. Its slope traces the derivative: "
+                            "s times one minus s.") as beat:
+            self.play(FadeIn(tangent), FadeIn(rider), Write(self.deriv_formula), run_time=1.5)
+            self.add(trace, link, reader)
+            self.play(x.animate.set_value(X_RANGE[1]), run_time=max(3.0, beat.remaining - 0.5),
+                      rate_func=linear)
+            self.remove(trace)
+            self.add(self.deriv_graph)
+            self.play(FadeOut(tangent), FadeOut(rider), FadeOut(reader), FadeOut(link),
+                      run_time=0.5)
 
     def get_slope_tracer(self, x: ValueTracker):
         """A tangent riding the sigmoid at x, and the derivative drawn up to x as its record."""
@@ -162,48 +167,41 @@ class VanishingSigmoid(Scene):
         return tangent, rider, reader, link, always_redraw(record)
 
     def show_peak(self):
-        peak = lessonlib.sigmoid_prime(0)
-        peak_point = self.axes.c2p(0, peak)
+        peak = lessonlib.sigmoid_prime(PEAK_AT)
+        peak_point = self.axes.c2p(PEAK_AT, peak)
         self.peak_dot = Dot(peak_point, color=palette.GRADIENT)
         ceiling = DashedLine(
             self.axes.c2p(X_RANGE[0], peak), self.axes.c2p(X_RANGE[1], peak),
             color=palette.MUTED, stroke_width=2,
         )
-        self.peak_label = get_math(r"s'(0) = " + display.exact(peak), color=palette.GRADIENT)
+        self.peak_label = get_math(f"s'({display.exact(PEAK_AT)}) = {display.exact(peak)}",
+                                   color=palette.GRADIENT)
         # Above the right end of the ceiling, clear of both curves.
         self.peak_label.next_to(ceiling.get_end(), UP, buff=0.15).align_to(ceiling, RIGHT)
-        say(self,
-            "The slope is steepest at x equals zero, and even there it is only one "
-            "quarter. Everywhere else it is smaller.",
-            8.0,
-            FadeIn(self.peak_dot, scale=0.5),
-            Create(ceiling),
-            Write(self.peak_label),
-        )
+        with self.voiceover(f"The slope is largest at x = {mark('peak')}{display.exact(PEAK_AT)}, "
+                            f"and even there it is only {display.exact(peak)}.") as beat:
+            self.play(FadeIn(self.peak_dot, scale=0.5), Create(ceiling), Write(self.peak_label),
+                      run_time=min(1.5, beat.until("peak")))
         self.ceiling = ceiling
 
     def show_product_bound(self):
-        peak = display.exact(lessonlib.sigmoid_prime(0))
+        peak = display.exact(lessonlib.sigmoid_prime(PEAK_AT))
         header = get_math(rf"s'_1 \cdot s'_2 \cdots s'_n \;\le\; {peak}^{{n}}")
         header.move_to(self.sigmoid_formula).align_to(self.sigmoid_formula, UP)
         self.header = header
         self.chain, signal = self.get_layer_chain()
-        self.add_subcaption(
-            "Backpropagation multiplies one such slope per sigmoid layer, so after n "
-            "layers the gradient is at most a quarter to the power n.",
-            duration=9.0,
-        )
-        self.play(FadeOut(self.sigmoid_formula), ReplacementTransform(self.deriv_formula, header),
-                  run_time=1.5)
-        self.play(FadeIn(self.chain), FadeIn(signal, scale=0.5), run_time=1.0)
-        # The error signal travels back; each layer scales it by at most s'(0).
-        for node in reversed(self.chain[0]):
-            self.play(
-                signal.animate.scale(lessonlib.sigmoid_prime(0)).next_to(node, LEFT, buff=0.12),
-                run_time=1.0,
-            )
-        self.play(FadeOut(signal), run_time=0.5)
-        self.wait(2.0)
+        with self.voiceover("Backpropagation multiplies one such slope per sigmoid layer, so "
+                            f"after n layers the gradient is at most {peak} to the power "
+                            "n.") as beat:
+            self.play(FadeOut(self.sigmoid_formula),
+                      ReplacementTransform(self.deriv_formula, header), run_time=1.5)
+            self.play(FadeIn(self.chain), FadeIn(signal, scale=0.5), run_time=1.0)
+            # The error signal travels back; each layer scales it by at most s'(0).
+            hop = max(0.6, (beat.remaining - 0.5) / CHAIN_NODES)
+            for node in reversed(self.chain[0]):
+                self.play(signal.animate.scale(lessonlib.sigmoid_prime(PEAK_AT))
+                          .next_to(node, LEFT, buff=0.12), run_time=hop)
+            self.play(FadeOut(signal), run_time=0.5)
 
     def get_layer_chain(self) -> tuple[VGroup, Dot]:
         """Sigmoid nodes in a row, each tagged with its slope s', and a backward signal dot."""
@@ -254,35 +252,54 @@ class VanishingSigmoid(Scene):
         gap = get_math(r"\vdots", size=palette.LABEL_SIZE, color=palette.MUTED)
         gap.move_to(VGroup(rows[-2][0], rows[-1][0]))
 
-        captions = {
-            1: ("One layer: at most a quarter.", 3.0),
-            2: ("Two layers: a quarter of a quarter.", 3.5),
-            3: ("Three layers: smaller again.", 3.0),
-            4: ("Four layers: under half a percent.", 3.5),
-            10: ("Ten layers: about one millionth. The bar is gone.", 5.0),
-        }
-        previous = None
-        for n, row in zip(SIGMOID_DEPTHS, rows):
-            label, bar, value = row
-            text, duration = captions[n]
-            self.add_subcaption(text, duration=duration)
-            grow = GrowFromEdge(bar, LEFT) if previous is None else TransformFromCopy(previous, bar)
-            extra = [FadeIn(gap)] if n == SIGMOID_DEPTHS[-1] else []
-            leave = [FadeOut(self.chain)] if previous is None else []
-            self.play(FadeIn(label), grow, *extra, *leave, run_time=1.0)
-            self.play(FadeIn(value, shift=LEFT * 0.2), run_time=0.6)
-            self.wait(duration - 1.6)
-            previous = bar
+        bound = lessonlib.sigmoid_depth_bound
+        one, two, three, four, deep = SIGMOID_DEPTHS
+
+        def n_(n: int) -> str:  # a depth, as its label writes it, and a bookmark before it
+            return mark(f"n{n}") + display.exact(n)
+
+        def v_(n: int) -> str:  # a bound, exactly as its row writes it
+            return mark(f"v{n}") + display.exact(bound(n))
+
+        beats = [
+            ((one,), f"After just {n_(one)} layer, the gradient is at most {v_(one)}."),
+            ((two,), f"After {n_(two)}, at most {v_(two)}."),
+            ((three, four), f"After {n_(three)} layers, and after {n_(four)}, it keeps shrinking."),
+            ((deep,), f"And after {n_(deep)} layers, {mark(f'v{deep}')}about "
+                      f"{scientific(bound(deep))}: the bar is gone."),
+        ]
+        rows_by_depth = dict(zip(SIGMOID_DEPTHS, rows))
+        self.previous_bar = None
+        for depths, line in beats:
+            with self.voiceover(line) as beat:
+                for k, n in enumerate(depths):
+                    after = depths[k + 1] if k + 1 < len(depths) else None
+                    self.show_depth(beat, n, rows_by_depth[n], gap, after)
         self.rows = VGroup(*rows)
+
+    def show_depth(self, beat, n: int, row: VGroup, gap, after: int | None) -> None:
+        """Row n arrives as the line reaches it: its label as n is said, then its bar,
+        then its bound (by the time the bound is said, if it is; else before depth ``after``)."""
+        label, bar, value = row
+        leave = [FadeOut(self.chain)] if self.previous_bar is None else []
+        self.play(FadeIn(label), *leave, run_time=beat.until(f"n{n}"))
+        if f"v{n}" in beat.line.marks:
+            left = beat.until(f"v{n}")
+        elif after is not None:  # leave the next label time to fade in before it is said
+            left = max(0.45, beat.until(f"n{after}") - LABEL_FADE)
+        else:
+            left = max(1.0, beat.remaining - 1.0)
+        grow = (GrowFromEdge(bar, LEFT) if self.previous_bar is None
+                else TransformFromCopy(self.previous_bar, bar))
+        extra = [FadeIn(gap)] if n == SIGMOID_DEPTHS[-1] else []
+        self.play(grow, *extra, run_time=max(0.25, 0.6 * left))
+        self.play(FadeIn(value, shift=LEFT * 0.2), run_time=beat.until(f"v{n}")
+                  if f"v{n}" in beat.line.marks else max(0.2, 0.4 * left))
+        self.previous_bar = bar
 
     def show_conclusion(self):
         verdict = get_text("Early layers barely learn: the vanishing gradient.", color=palette.BAD)
         verdict.to_edge(DOWN, buff=0.55)
-        say(self,
-            "The error signal fades on its way back, so the first layers barely learn. "
-            "This is the vanishing gradient problem.",
-            7.5,
-            Write(verdict),
-            Indicate(self.rows[-1][2], color=palette.BAD),
-            run_time=2.0,
-        )
+        with self.voiceover("The error signal fades on its way back, so the first layers "
+                            "barely learn. This is the vanishing gradient problem."):
+            self.play(Write(verdict), Indicate(self.rows[-1][2], color=palette.BAD), run_time=2.0)

@@ -36,6 +36,11 @@ if ! command -v latex >/dev/null 2>&1 \
    || [ "$(kpsewhich $tex_files 2>/dev/null | wc -l)" -ne "$(echo $tex_files | wc -w)" ]; then
     need="$need texlive-latex-base texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended"
 fi
+# The presenter's browser tests: headless Chromium driven through chromedriver, and
+# pdftoppm to render the handout's first page.
+command -v chromium >/dev/null 2>&1 || need="$need chromium"
+command -v chromedriver >/dev/null 2>&1 || need="$need chromium-driver"
+command -v pdftoppm >/dev/null 2>&1 || need="$need poppler-utils"
 
 if [ -n "$need" ]; then
     cmd="apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends$need"

@@ -6,7 +6,7 @@ import argparse
 import os
 
 from . import bench_env, copy_project, print_table
-from . import pipeline, speed
+from . import CPU, pipeline, speed, voice
 from ..project import Project
 
 
@@ -33,6 +33,7 @@ def main(argv: list[str] | None = None) -> None:
           f"{cores} cores, load average {os.getloadavg()[0]:.1f}", flush=True)
 
     rows, notes = pipeline.measure(project, env, bench, jobs, args.memory_scenes)
+    rows += voice.measure(project, "l", CPU["cold build"], "cold build -q l")
     more, high, extra = speed.measure(project, env, jobs, high=not args.skip_high)
     print_table(rows + more)
     if high:

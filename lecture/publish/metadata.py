@@ -43,7 +43,8 @@ def load_meta(repo: Path) -> LectureMeta:
     if not isinstance(yt, dict):
         raise PublishError(f"{METADATA_FILE} needs a [youtube] table")
     # A misspelt key must not fall back silently to a default (privacy above all).
-    for table, allowed in (("", {"youtube", "chapters"}), ("[youtube] ", YOUTUBE_KEYS)):
+    # [voice] belongs to the narration (narration/config.py checks it).
+    for table, allowed in (("", {"youtube", "chapters", "voice"}), ("[youtube] ", YOUTUBE_KEYS)):
         unknown = sorted(set(data if not table else yt) - allowed)
         if unknown:
             raise PublishError(f"{METADATA_FILE}: unknown {table}key {unknown[0]!r} "

@@ -12,6 +12,7 @@ vs 7) in a downscaled, compressed stream. Below that we call text unreadable.
 from __future__ import annotations
 
 import re
+from fractions import Fraction
 from itertools import combinations
 
 from manim import config
@@ -104,10 +105,10 @@ def caption_problems(reading: Reading) -> list[str]:
     return problems
 
 
-def _shown_at(reading: Reading, t: float) -> set[float]:
-    """The numbers on screen at scene time ``t``: the last moment read at or before it."""
+def _shown_at(reading: Reading, t: float) -> set[Fraction]:
+    """The numbers on screen at scene time ``t`` (exact values): the last moment read at or before it."""
     before = [m for m in reading.moments if m.time <= t + 1e-6]
-    return {float(n) for n in before[-1].numbers} if before else set()
+    return {Fraction(n) for n in before[-1].numbers} if before else set()
 
 
 def narration_problems(reading: Reading) -> list[str]:
@@ -125,10 +126,10 @@ def narration_problems(reading: Reading) -> list[str]:
             for said in token["numbers"]:
                 for when in (line["start"] + token["start"], line["start"] + token["end"]):
                     drawn = _shown_at(reading, when)
-                    if not any(abs(float(said) - d) < 1e-9 for d in drawn):
+                    if Fraction(said.replace("\u2212", "-")) not in drawn:
                         problems.append(
                             f"{reading.scene}: {line['caption']!r} says {said} at {when:.2f} s, "
-                            f"when it is not on screen (drawn then: {sorted(drawn)})")
+                            f"when it is not on screen (drawn then: {sorted(map(str, drawn))})")
     return _dedupe(problems)
 
 

@@ -64,5 +64,8 @@ def test_the_stress_test_catches_the_races_without_the_fix(tmp_path):
     outcomes = _stress(tmp_path, fix=False)
     failures = [o for o in outcomes if o != "ok"]
     assert failures, "the races did not show: the stress test would not catch them"
+    # Each is one of the races: a scratch copy deleted under a reader, a half-written SVG,
+    # or LaTeX's by-products swept away by another process's clean-up.
     assert all(("FileNotFoundError" in f and "_.svg" in f) or "ParseError" in f
-               or "latex failed" in f for f in failures), failures
+               or "latex failed" in f or "does not support converting .dvi" in f
+               for f in failures), failures

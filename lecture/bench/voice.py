@@ -1,0 +1,43 @@
+"""The voice's cost, from a cold build (every clip synthesised, none cached):
+
+  - synthesis speed: CPU seconds of synthesis per second of speech (real-time factor),
+    summed over every line the build spoke;
+  - the share of the cold build's CPU time spent on the voice (target: at most 10%).
+
+Each render records the CPU time its scene spent synthesising (voice_seconds in
+the scene's cache entry); the speech length comes from the narration manifests.
+"""
+
+from __future__ import annotations
+
+import json
+from . import Row
+from ..project import Project
+
+TARGET_SHARE = 0.10
+
+
+def measure(project: Project, quality: str, build_cpu: float, label: str) -> list[Row]:
+    voice_cpu = speech = 0.0
+    lines = 0
+    for scene in project.scenes:
+        cache = project.cache_dir(quality)
+        meta = json.loads((cache / f"{scene.name}.json").read_text())
+        voice_cpu += float(meta.get("voice_seconds") or 0.0)
+        manifest_path = cache / f"{scene.name}.narration.json"
+        if manifest_path.is_file():
+            for line in json.loads(manifest_path.read_text())["lines"]:
+                speech += int(line["samples"]) / 48_000
+                lines += 1
+    if not lines:
+        return [Row("voice", "no narration", "-", "-", "-", False)]
+    rtf = voice_cpu / speech
+    share = voice_cpu / build_cpu if build_cpu else float("nan")
+    return [
+        Row("voice synthesis speed", f"{rtf:.3f} x real time",
+            f"{voice_cpu:.0f} CPU-s for {speech:.0f} s of speech, {lines} lines", "-", "-", True),
+        Row(f"voice share of {label}", f"{share:.1%}",
+            f"{voice_cpu:.0f} of {build_cpu:.0f} CPU-s", "-", f"<= {TARGET_SHARE:.0%}",
+            share <= TARGET_SHARE),
+    ]
+
