@@ -39,33 +39,50 @@ from . import palette
 enabled = os.environ.get("LECTURE_FORMULA_MEMO", "1") != "0"
 
 _kept: dict[tuple, MathTex] = {}
+_seen: set[tuple] = set()
 
 
 def get_math_memo(*tex: str, size: int = palette.BODY_SIZE, color: str = palette.TEXT) -> MathTex:
-    """The same formula as ``scenes.common.get_math(*tex, size=size, color=color)``, fast."""
+    """The same formula as ``scenes.common.get_math(*tex, size=size, color=color)``, fast.
+
+    The first request builds the formula as get_math does. Manim's own SVG cache
+    makes every later build of it a copy, which differs from the first in one
+    respect (the direction of its sheen), so the formula kept for later requests
+    is such a later build; each request after the first gets a clone of it.
+    """
     if not enabled:
         return MathTex(*tex, font_size=size, color=color)
     key = (tex, size, str(color))
     kept = _kept.get(key)
     if kept is None:
+        if key not in _seen:
+            _seen.add(key)
+            return MathTex(*tex, font_size=size, color=color)
         kept = _kept[key] = MathTex(*tex, font_size=size, color=color)
     return clone(kept)
+
+
+def forget() -> None:
+    """Drop every kept formula (a render of its own starts with none)."""
+    _kept.clear()
+    _seen.clear()
 
 
 def redraw_on_change(key: Callable[[], Hashable], build: Callable[[Hashable], Mobject]) -> Mobject:
     """``always_redraw(lambda: build(key()))``, rebuilt only when needed (see above)."""
     if not enabled:
         return always_redraw(lambda: build(key()))
-    last = {"key": key()}
+    last = {"key": key(), "state": None}  # always_redraw rebuilds on its first update: so do we
     mob = build(last["key"])
-    last["state"] = _state(mob)
 
-    def update(m: Mobject) -> None:
+    def update(_: Mobject) -> None:
+        # Like always_redraw, act on the drawing itself even when called for a copy
+        # (an animation updates its starting copy, whose updaters are these).
         now = key()
-        if now == last["key"] and _state(m) == last["state"]:
+        if now == last["key"] and _state(mob) == last["state"]:
             return  # a rebuild would change nothing
-        m.become(build(now))
-        last["key"], last["state"] = now, _state(m)
+        mob.become(build(now))
+        last["key"], last["state"] = now, _state(mob)
 
     mob.add_updater(update)
     return mob

@@ -31,15 +31,20 @@ def frames_of(tmp_path, enabled: bool, clone=memo.clone) -> list[np.ndarray]:
         patch.setenv("LECTURE_VOICE", "none")
         patch.setattr(memo, "enabled", enabled)
         patch.setattr(memo, "clone", clone)
-        memo._kept.clear()
+        memo.forget()
         try:
             return _render(SignOfGradient, tmp_path, tempconfig, fastforward, shared_cache,
                            TEX_CACHE)
         finally:
-            memo._kept.clear()
+            memo.forget()
 
 
 def _render(scene_cls, tmp_path, tempconfig, fastforward, shared_cache, TEX_CACHE):
+    from manim.mobject.svg import svg_mobject
+
+    # As in a render of its own: Manim's in-memory SVG cache starts empty (the first
+    # build of a formula differs from later ones, which are copies: its sheen direction).
+    svg_mobject.SVG_HASH_TO_MOB_MAP.clear()
     shared_cache.install()
     TEX_CACHE.mkdir(parents=True, exist_ok=True)
     with tempconfig({"media_dir": str(tmp_path), "tex_dir": str(TEX_CACHE), "disable_caching": True,
