@@ -2,8 +2,8 @@
 
 SignOfGradient's live readouts are rendered (at 160x90, 3 fps) through the beat
 where the weight moves and the readouts change every frame, once with the memo
-and once without; every decoded frame must be equal. A memo
-that hands out formulas sharing their points with the kept one is caught.
+and once without; every decoded frame must be equal. A redraw that rebuilds the
+animation's starting copy instead of the drawing (an easy mistake) is caught.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ pytestmark = pytest.mark.slow
 FIRST, END = 2, 4  # next_section calls: the weight appears, then moves (readouts change)
 
 
-def frames_of(tmp_path, enabled: bool, clone=memo.clone) -> list[np.ndarray]:
-    """Decoded frames of SignOfGradient's beat with the memo on or off (or a wrong clone)."""
+def frames_of(tmp_path, enabled: bool, redraw=None) -> list[np.ndarray]:
+    """Decoded frames of SignOfGradient's beats with the memo on or off (or a wrong redraw)."""
     from manim import tempconfig
 
     from lecture import fastforward, shared_cache
@@ -30,7 +30,10 @@ def frames_of(tmp_path, enabled: bool, clone=memo.clone) -> list[np.ndarray]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("LECTURE_VOICE", "none")
         patch.setattr(memo, "enabled", enabled)
-        patch.setattr(memo, "clone", clone)
+        if redraw is not None:
+            import scenes.sign_of_gradient
+
+            patch.setattr(scenes.sign_of_gradient, "redraw_on_change", redraw)
         memo.forget()
         try:
             return _render(SignOfGradient, tmp_path, tempconfig, fastforward, shared_cache,
@@ -70,14 +73,23 @@ def test_memoised_readouts_draw_the_same_frames(fresh, tmp_path):
     assert not differing, f"frames {differing[:10]} differ with the memo on"
 
 
-def test_a_memo_that_shares_points_is_caught(fresh, tmp_path):
-    """Wrong on purpose: clones that share the kept formula's points move it too."""
+def test_a_redraw_that_updates_the_wrong_mobject_is_caught(fresh, tmp_path):
+    """Wrong on purpose: rebuilding the mobject an updater is called for, which during an
+    animation is the animation's starting copy (always_redraw rebuilds the drawing)."""
 
-    def shallow(mob):
-        new = mob.__class__.__new__(mob.__class__)
-        new.__dict__.update(mob.__dict__)
-        new.submobjects = [shallow(m) for m in mob.submobjects]
-        return new
+    def redraw_on_change(key, build):
+        mob = build(key())
+        last = {"key": key(), "state": None}
 
-    broken = frames_of(tmp_path, enabled=True, clone=shallow)
+        def update(m):  # m: the drawing, or the starting copy of an animation of it
+            if key() == last["key"] and memo._state(m) == last["state"]:
+                return
+            m.become(build(key()))
+            last["key"], last["state"] = key(), memo._state(m)
+
+        mob.add_updater(update)
+        return mob
+
+    broken = frames_of(tmp_path, enabled=True, redraw=redraw_on_change)
+    assert len(broken) == len(fresh)
     assert any(not np.array_equal(a, b) for a, b in zip(fresh, broken))
