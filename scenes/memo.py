@@ -28,44 +28,56 @@ afresh and redraw on every frame, as before.
 
 from __future__ import annotations
 
+import inspect
 import os
 from collections.abc import Callable, Hashable
 
 import numpy as np
-from manim import MathTex, Mobject, always_redraw
+from manim import MathTex, Mobject, VMobject, always_redraw
 
-from . import palette
+from . import formula_store, palette
 
 enabled = os.environ.get("LECTURE_FORMULA_MEMO", "1") != "0"
 
 _kept: dict[tuple, MathTex] = {}
-_seen: set[tuple] = set()
+# The sheen direction of a formula built from Manim's SVG cache: VMobject's default.
+_CACHED_SHEEN = inspect.signature(VMobject.__init__).parameters["sheen_direction"].default
 
 
 def get_math_memo(*tex: str, size: int = palette.BODY_SIZE, color: str = palette.TEXT) -> MathTex:
     """The same formula as ``scenes.common.get_math(*tex, size=size, color=color)``, fast.
 
-    The first request builds the formula as get_math does. Manim's own SVG cache
-    makes every later build of it a copy, which differs from the first in one
-    respect (the direction of its sheen), so the formula kept for later requests
-    is such a later build; each request after the first gets a clone of it.
+    The first request gets the formula as get_math builds it. Every later build
+    of it is a copy from Manim's own SVG cache, which differs from the first in
+    one respect, the direction of its sheen (Manim flips a freshly parsed SVG,
+    parts and whole, but a copy from its cache only adds flipped parts to a new
+    whole), so the formula kept for later requests is the first with that sheen;
+    each later request gets a clone of it. Kept formulas are also stored on disk
+    (scenes/formula_store.py), so the next render loads them instead.
     """
     if not enabled:
         return MathTex(*tex, font_size=size, color=color)
     key = (tex, size, str(color))
     kept = _kept.get(key)
-    if kept is None:
-        if key not in _seen:
-            _seen.add(key)
-            return MathTex(*tex, font_size=size, color=color)
-        kept = _kept[key] = MathTex(*tex, font_size=size, color=color)
-    return clone(kept)
+    if kept is not None:
+        return clone(kept)
+    stored = formula_store.key_of(tex, size, str(color))
+    record = formula_store.load(stored)
+    if record is not None:
+        kept = _kept[key] = record["kept"]
+        first = clone(kept)
+        first.sheen_direction = np.array(record["first_sheen"])
+        return first
+    first = MathTex(*tex, font_size=size, color=color)
+    kept = _kept[key] = clone(first)
+    kept.sheen_direction = np.array(_CACHED_SHEEN, dtype=np.float64)
+    formula_store.save(stored, {"kept": kept, "first_sheen": first.sheen_direction.copy()})
+    return first
 
 
 def forget() -> None:
     """Drop every kept formula (a render of its own starts with none)."""
     _kept.clear()
-    _seen.clear()
 
 
 def redraw_on_change(key: Callable[[], Hashable], build: Callable[[Hashable], Mobject]) -> Mobject:

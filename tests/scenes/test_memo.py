@@ -2,7 +2,8 @@
 
 SignOfGradient's live readouts are rendered (at 160x90, 3 fps) through the beat
 where the weight moves and the readouts change every frame, once with the memo
-and once without; every decoded frame must be equal. A redraw that rebuilds the
+and once without (twice: building its formulas, then loading them from the disk
+store); every decoded frame must be equal. A redraw that rebuilds the
 animation's starting copy instead of the drawing (an easy mistake) is caught.
 """
 
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.slow
 FIRST, END = 2, 4  # next_section calls: the weight appears, then moves (readouts change)
 
 
-def frames_of(tmp_path, enabled: bool, redraw=None) -> list[np.ndarray]:
+def frames_of(tmp_path, enabled: bool, redraw=None, store=None) -> list[np.ndarray]:
     """Decoded frames of SignOfGradient's beats with the memo on or off (or a wrong redraw)."""
     from manim import tempconfig
 
@@ -29,6 +30,7 @@ def frames_of(tmp_path, enabled: bool, redraw=None) -> list[np.ndarray]:
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("LECTURE_VOICE", "none")
+        patch.setenv("LECTURE_FORMULA_CACHE", str(store or tmp_path / "formulas"))
         patch.setattr(memo, "enabled", enabled)
         if redraw is not None:
             import scenes.sign_of_gradient
@@ -67,10 +69,13 @@ def fresh(tmp_path_factory) -> list[np.ndarray]:
 
 
 def test_memoised_readouts_draw_the_same_frames(fresh, tmp_path):
-    cached = frames_of(tmp_path, enabled=True)
-    assert len(fresh) == len(cached) > 20
-    differing = [i for i, (a, b) in enumerate(zip(fresh, cached)) if not np.array_equal(a, b)]
-    assert not differing, f"frames {differing[:10]} differ with the memo on"
+    store = tmp_path / "formulas"
+    for run in ("built", "loaded from disk"):
+        cached = frames_of(tmp_path / run, enabled=True, store=store)
+        assert len(fresh) == len(cached) > 20
+        differing = [i for i, (a, b) in enumerate(zip(fresh, cached)) if not np.array_equal(a, b)]
+        assert not differing, f"frames {differing[:10]} differ with the memo on (formulas {run})"
+        assert any(store.rglob("*.pickle"))
 
 
 def test_a_redraw_that_updates_the_wrong_mobject_is_caught(fresh, tmp_path):
