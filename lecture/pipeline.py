@@ -165,6 +165,7 @@ class Pipeline:
             "inputs": st.inputs, "manim_version": self.manim_version,
             "render_seconds": round(res.seconds, 3), "max_rss_kib": res.max_rss_kib,
             "cpu_seconds": round(res.cpu_seconds, 3), "chunks": res.chunks,
+            "drawing_seconds": outcome.get("drawing_seconds"),
             "voice_seconds": outcome.get("voice_seconds", 0.0),
             "rendered_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
         }

@@ -121,8 +121,9 @@ def render(pipe, states: list, jobs: int, events: Events | None = None, cluster=
                     spent.setdefault(job.scene, []).append(out)
                     if out.ok:
                         try:
-                            report = {**out.outcome["window"],
-                                      "voice_seconds": out.outcome.get("voice_seconds", 0.0)}
+                            report = {**out.outcome["window"], **{
+                                k: out.outcome.get(k) or 0.0
+                                for k in ("voice_seconds", "drawing_seconds")}}
                             parts[job.scene][job.chunk.index] = chunk_store.put(
                                 job.scene, job.chunk, job.key, _video_of(out), report)
                         except Exception as exc:  # noqa: BLE001 - reported with the scene
@@ -198,7 +199,8 @@ def _assemble(pipe, st, chunks, parts, outs: list[JobOutcome], chunk_store) -> R
             silent.replace(joined)
         outcome = {"ok": True, "video": str(joined), "window": report,
                    "narration": report.get("narration"),
-                   "voice_seconds": round(sum(r.get("voice_seconds", 0.0) for r in reports), 3)}
+                   **{k: round(sum(r.get(k) or 0.0 for r in reports), 3)
+                      for k in ("voice_seconds", "drawing_seconds")}}
         pipe._commit(st, outcome, res)
         chunk_store.drop(st.name)
     except Exception as exc:  # noqa: BLE001 - reported per scene

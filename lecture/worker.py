@@ -12,6 +12,7 @@ import json
 import os
 import signal
 import sys
+import time
 import traceback
 from pathlib import Path
 
@@ -56,6 +57,7 @@ def render(result_path: Path, manim_args: list[str], window: dict | None = None)
     root = Path.cwd().resolve()
     sys.path.insert(0, str(root))
     result: dict[str, object] = {"ok": False}
+    drawing = time.thread_time()  # this thread draws; Manim encodes in threads of its own
     try:
         from manim import config, tempconfig
         from manim._config.utils import make_config_parser
@@ -102,6 +104,7 @@ def render(result_path: Path, manim_args: list[str], window: dict | None = None)
                       "voice_seconds": round(getattr(scene, "voice_seconds", 0.0), 3)}
             if renderer is not None:
                 result["window"] = fastforward.window_result(renderer, scene)
+            result["drawing_seconds"] = round(time.thread_time() - drawing, 3)
     except BaseException as exc:  # noqa: BLE001 - report everything, then exit non-zero
         traceback.print_exc()
         message = str(exc).strip().splitlines()
