@@ -100,3 +100,28 @@ def test_an_unknown_section_is_one_line_listing_the_sections(reference):
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1, done.stderr
     assert "no section 'nowhere'" in lines[0] and "start, middle, end" in lines[0]
+
+
+def test_watch_a_section_rerenders_it_on_save(reference, tmp_path):
+    import signal
+
+    from .test_watch import _lines, _wait_for
+
+    root = tmp_path / "proj"
+    shutil.copytree(reference, root)
+    unknown = lecture(root, "watch", "Redraw", "--section", "nowhere")
+    assert unknown.returncode == 2 and "start, middle, end" in unknown.stderr
+    proc = subprocess.Popen([sys.executable, "-m", "lecture", "watch", "Redraw", "--section",
+                             "end"], cwd=root, env=cp.env_for(root), stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    out = _lines(proc)
+    try:
+        _wait_for(out, "Redraw / end rendered in", 120)
+        with open(root / "scenes" / "redraw.py", "a") as fh:
+            fh.write("# edited\n")
+        (line,) = _wait_for(out, "Redraw / end rendered in", 120)[-1:]
+        assert "saved scenes/redraw.py" in line
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=30)
+    assert proc.returncode == 0
