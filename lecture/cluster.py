@@ -170,6 +170,8 @@ class ClusterRunner:
         from .project import Project
 
         project = project or Project.find()
+        for stale in (project.work_dir / "cluster").glob(f"*{store.TMP_MARK}*"):
+            stale.unlink(missing_ok=True)  # a transfer a killed build left half-written
         try:
             import dask
             from distributed import Client, LocalCluster
