@@ -37,7 +37,8 @@ from .runner import Job, JobOutcome
 
 PLUGIN = "lecture-render"
 CONNECT_TIMEOUT = 5  # seconds to reach a scheduler before giving up
-PASSED_ON = ("LECTURE_VOICE", "LECTURE_FORMULA_MEMO")  # settings a render reads from the environment
+# Settings a render reads from the environment, passed on to the workers.
+PASSED_ON = ("LECTURE_VOICE", "LECTURE_FORMULA_MEMO")
 
 
 def _worker_plugin_base():
@@ -195,7 +196,8 @@ class ClusterRunner:
                                       f"{CONNECT_TIMEOUT}s"}):
                     client = Client(address, timeout=CONNECT_TIMEOUT)
             except (OSError, TimeoutError, ValueError) as exc:
-                detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                text = str(exc).strip()
+                detail = text.splitlines()[0] if text else type(exc).__name__
                 raise LectureError(f"cannot reach the Dask scheduler at {address}: {detail}") \
                     from None
             name = f"the cluster at {address}"

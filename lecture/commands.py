@@ -85,7 +85,8 @@ def _render_stale(pipe, states, jobs: int, console, verb: str = "rendering", clu
 
     check_voice(pipe.project.root)  # one line, before anything renders, if the voice is broken
     where = f" on {cluster.name}" if cluster is not None else ""
-    with BuildProgress(console, f"{verb} {len(todo)} scene(s) at -q{pipe.quality}{where}") as events:
+    title = f"{verb} {len(todo)} scene(s) at -q{pipe.quality}{where}"
+    with BuildProgress(console, title) as events:
         results = pipe.render(todo, jobs, events, cluster, split)
     for res in results:
         if res.ok:

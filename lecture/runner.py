@@ -53,7 +53,8 @@ class Job:
         """A name for this job's files."""
         if self.section is not None:
             return f"{self.scene}-{self.quality}-section-{self.key[:12]}"
-        return f"{self.scene}-{self.quality}" + (f"-chunk{self.chunk.index + 1}" if self.chunk else "")
+        chunk = f"-chunk{self.chunk.index + 1}" if self.chunk else ""
+        return f"{self.scene}-{self.quality}{chunk}"
 
     def window(self) -> dict[str, Any] | None:
         if self.still:
