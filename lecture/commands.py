@@ -13,6 +13,7 @@ import time
 
 import click
 
+from .buildopts import cluster_session, render_section, split_option
 from .errors import LectureError, friendly
 from .project import QUALITY_NAMES, Project, Scene
 
@@ -49,11 +50,9 @@ def _default_jobs() -> int:
 
 
 def _fmt_seconds(seconds: float | None) -> str:
-    if seconds is None:
-        return "-"
-    if seconds >= 60:
-        return f"{int(seconds // 60)}:{seconds % 60:04.1f}"
-    return f"{seconds:.1f} s"
+    from .progress import fmt_seconds
+
+    return fmt_seconds(seconds)
 
 
 def _resolve(project: Project, names: tuple[str, ...]) -> list[Scene]:
@@ -65,11 +64,11 @@ def _resolve(project: Project, names: tuple[str, ...]) -> list[Scene]:
     return scenes
 
 
-def _render_stale(pipe, states, jobs: int, console, verb: str = "rendering"):
+def _render_stale(pipe, states, jobs: int, console, verb: str = "rendering", cluster=None,
+                  split: str | int = "auto"):
     """Render the stale states with a progress display; return (results, failure lines)."""
-    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
     from .pipeline import FRESH
+    from .progress import BuildProgress
 
     failures: list[str] = []
     todo = []
@@ -85,28 +84,10 @@ def _render_stale(pipe, states, jobs: int, console, verb: str = "rendering"):
     from .narrated import check_voice
 
     check_voice(pipe.project.root)  # one line, before anything renders, if the voice is broken
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                  TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
-                  console=console, transient=True) as progress:
-        overall = progress.add_task(f"{verb} {len(todo)} scene(s) at -q{pipe.quality}",
-                                    total=len(todo))
-        tasks: dict[str, int] = {}
-
-        def report(event, st, res):
-            if event == "start":
-                tasks[st.name] = progress.add_task(f"  {st.name} ({st.reason})", total=None)
-                return
-            progress.remove_task(tasks.pop(st.name))
-            progress.advance(overall)
-            if res.ok:
-                mem = f", {res.max_rss_kib / 1024:.0f} MiB" if res.max_rss_kib else ""
-                length = "" if st.still else f", {_fmt_seconds(res.meta['duration'])} of video"
-                progress.console.print(f"[green]rendered[/] {st.name} in "
-                                       f"{_fmt_seconds(res.seconds)}{length}{mem}")
-            else:
-                progress.console.print(f"[red]failed[/]   {res.error}")
-
-        results = pipe.render(todo, jobs, report)
+    where = f" on {cluster.name}" if cluster is not None else ""
+    title = f"{verb} {len(todo)} scene(s) at -q{pipe.quality}{where}"
+    with BuildProgress(console, title) as events:
+        results = pipe.render(todo, jobs, events, cluster, split)
     for res in results:
         if res.ok:
             res.state.meta, res.state.status = res.meta, FRESH
@@ -172,9 +153,15 @@ def list_cmd() -> None:
               help="Manim quality: l 480p15, m 720p30, h 1080p60, k 2160p60.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Parallel render workers [default: one per core].")
+@click.option("--section", metavar="NAME", default=None,
+              help="Render only this section of the scene (fast-forwarded to it, frame-exact).")
+@click.option("--chunks", "split", default="auto", show_default=True, metavar="auto|off|N",
+              callback=lambda ctx, param, value: split_option(value),
+              help="Cut long scenes into chunks rendered in parallel (see lecture build).")
 @VOICE
 @friendly
-def render_cmd(scenes: tuple[str, ...], quality: str, jobs: int | None) -> None:
+def render_cmd(scenes: tuple[str, ...], quality: str, jobs: int | None, section: str | None,
+               split: str | int) -> None:
     """Render the named scenes (class or file name, any case), reusing what is up to date."""
     from . import store
     from .pipeline import FRESH, Pipeline
@@ -183,6 +170,12 @@ def render_cmd(scenes: tuple[str, ...], quality: str, jobs: int | None) -> None:
     chosen = _resolve(project, scenes)
     quality = quality.lower()
     console = _console()
+    if section is not None:
+        if len(chosen) != 1:
+            raise LectureError("--section renders one section of one scene: name one scene")
+        with store.project_lock(project.lock_path, "render"):
+            render_section(project, chosen[0], quality, section, console)
+        return
     with store.project_lock(project.lock_path, "render"):
         pipe = Pipeline(project, quality)
         states = [pipe.state(s, still=(s.name == project.thumbnail_name)) for s in chosen]
@@ -190,7 +183,7 @@ def render_cmd(scenes: tuple[str, ...], quality: str, jobs: int | None) -> None:
             if st.fresh:
                 console.print(f"[dim]up to date[/] {st.name}: {st.meta['video']}")
         stale = [st for st in states if not st.fresh]
-        _, failures = _render_stale(pipe, stale, jobs or _default_jobs(), console)
+        _, failures = _render_stale(pipe, stale, jobs or _default_jobs(), console, split=split)
         for st in stale:
             if st.status == FRESH:
                 console.print(f"  {st.name}: {st.meta['video']}")
@@ -212,9 +205,16 @@ def _failure_summary(failures: list[str]) -> str:
               help="Manim quality: l 480p15, m 720p30, h 1080p60, k 2160p60.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Parallel render workers [default: one per core].")
+@click.option("--chunks", "split", default="auto", show_default=True, metavar="auto|off|N",
+              callback=lambda ctx, param, value: split_option(value),
+              help="Cut long scenes at section starts into chunks rendered in parallel: "
+                   "auto (a scene longer than its fair share of the build), off, or N per scene.")
+@click.option("--cluster", metavar="ADDRESS", default=None,
+              help="Render on a Dask cluster: its scheduler's address (tcp://host:8786), or "
+                   "local:N for N worker processes on this machine.")
 @VOICE
 @friendly
-def build_cmd(quality: str, jobs: int | None) -> None:
+def build_cmd(quality: str, jobs: int | None, split: str | int, cluster: str | None) -> None:
     """Render every stale scene in parallel, then join them into media/lecture/<quality>/."""
     from . import assemble, store
     from .pipeline import FRESH, MISSING, Pipeline
@@ -231,7 +231,9 @@ def build_cmd(quality: str, jobs: int | None) -> None:
         stale = [st for st in states if st.status not in (FRESH, MISSING)]
         if thumb is not None and thumb.status not in (FRESH, MISSING):
             stale.append(thumb)
-        results, failures = _render_stale(pipe, stale, jobs or _default_jobs(), console)
+        with cluster_session(cluster if stale else None) as session:
+            results, failures = _render_stale(pipe, stale, jobs or _default_jobs(), console,
+                                              cluster=session, split=split)
         missing = [st for st in states if st.status == MISSING]
         cached = len(states) - len(missing) - len([r for r in results if r.state is not thumb])
         out = project.out_dir(quality)
@@ -314,11 +316,21 @@ def storyboard_cmd(scenes: tuple[str, ...], quality: str, jobs: int | None) -> N
 @click.argument("scene")
 @click.option("-q", "--quality", type=QUALITY, default="l", show_default=True,
               help="Preview quality.")
+@click.option("--section", metavar="NAME", default=None,
+              help="Rerender only this section (fast-forwarded to it, frame-exact).")
 @VOICE
 @friendly
-def watch_cmd(scene: str, quality: str) -> None:
+def watch_cmd(scene: str, quality: str, section: str | None) -> None:
     """Rerender SCENE whenever a file it depends on is saved, printing the time taken."""
     from .watch import watch
 
     project = Project.find()
-    watch(project, project.resolve(scene), quality.lower(), _console())
+    chosen = project.resolve(scene)
+    if section is not None:
+        from .preview import UnknownSectionError, known_sections
+
+        known = known_sections(project, chosen)
+        if known is not None and section not in known:
+            raise UnknownSectionError(f"{chosen.name} has no section {section!r}; its "
+                                      "sections: " + ", ".join(known))
+    watch(project, chosen, quality.lower(), _console(), section=section)

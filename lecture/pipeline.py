@@ -11,26 +11,20 @@ nothing needs doing must stay fast.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shlex
 import shutil
-import signal
-import subprocess
-import sys
-import threading
 import time
-from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from fractions import Fraction
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from . import delivery, narrated, store
+from . import chunks, delivery, narrated, store
 from .deps import DependencyGraph, scene_key
 from .project import Project, Scene
+from .scheduler import RenderResult  # noqa: F401 - part of this module's interface
 
 # Status of a scene at one quality.
 FRESH = "fresh"  # cached render matches the sources
@@ -141,43 +135,16 @@ class Pipeline:
 
     # -- rendering ------------------------------------------------------------------------
 
-    def render(self, states: list[SceneState], jobs: int,
-               report: Callable[[str, SceneState, "RenderResult | None"], None] | None = None,
-               ) -> list["RenderResult"]:
-        """Render `states` (all stale) with up to `jobs` worker processes, longest first.
-
-        Each finished render is validated and committed to the cache at once, so an
-        interrupted or partly failed build keeps every scene that did finish.
+    def render(self, states: list[SceneState], jobs: int, events=None, cluster=None,
+               split: str | int = "auto") -> list["RenderResult"]:
+        """Render `states` (all stale) with up to `jobs` local workers, or on a `cluster`,
+        longest first, cutting long scenes into chunks when `split` allows (see
+        lecture/scheduler.py). Each finished scene is validated and committed to the
+        cache at once, so an interrupted or partly failed build keeps what did finish.
         """
-        todo = sorted(states, key=self._estimate, reverse=True)
-        runner = _Runner(self.project.root, use_zygote=len(todo) > 1)
-        results: list[RenderResult] = []
-        previous = signal.getsignal(signal.SIGTERM)
-        in_main = threading.current_thread() is threading.main_thread()
-        if in_main:
-            signal.signal(signal.SIGTERM, _raise_interrupt)
-        try:
-            with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-                pending = {}
-                for st in todo:
-                    pending[pool.submit(self._render_one, st, runner, report)] = st
-                try:
-                    while pending:
-                        done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-                        for fut in done:
-                            pending.pop(fut)
-                            results.append(fut.result())
-                except BaseException:
-                    runner.stop()
-                    for fut in pending:
-                        fut.cancel()
-                    raise
-            runner.close()
-        finally:
-            if in_main:
-                signal.signal(signal.SIGTERM, previous)
-        order = {st.name: i for i, st in enumerate(states)}
-        return sorted(results, key=lambda r: order[r.state.name])
+        from . import scheduler
+
+        return scheduler.render(self, states, jobs, events, cluster, split)
 
     def _estimate(self, st: SceneState) -> float:
         """Expected render cost, for longest-first scheduling."""
@@ -193,54 +160,14 @@ class Pipeline:
         except OSError:
             return 0.0
 
-    def _render_one(self, st: SceneState, runner: "_Runner",
-                    report: Callable[[str, SceneState, "RenderResult | None"], None] | None,
-                    ) -> "RenderResult":
-        project = self.project
-        if report:
-            report("start", st, None)
-        work = project.work_dir
-        work.mkdir(parents=True, exist_ok=True)
-        project.log_dir.mkdir(parents=True, exist_ok=True)
-        marker = work / f".rendering-{st.name}-{self.quality}"
-        if marker.exists():  # a render of this scene was killed: its segments may be torn
-            for seg in work.glob(f"videos/*/*/partial_movie_files/{st.name}"):
-                shutil.rmtree(seg, ignore_errors=True)
-        marker.touch()
-        result_file = work / f".result-{st.name}-{self.quality}-{os.getpid()}.json"
-        result_file.unlink(missing_ok=True)
-        log = project.log_dir / f"{st.name}-{self.quality}.log"
-        args = [st.scene.rel, st.name, "-q", self.quality, "--media_dir", str(work),
-                "--progress_bar", "none", "--silent",
-                # Manim's per-animation cache advances the clock by whole durations, not
-                # frames, so narration placed after a cached animation would drift.
-                "--disable_caching",
-                *(["-s"] if st.still else ["--save_sections"]), *self.extra]
-        started = time.perf_counter()
-        code, rss_kib = runner.run(args, result_file, cwd=project.root, log=log)
-        seconds = time.perf_counter() - started
-        outcome = store.read_json(result_file)
-        result_file.unlink(missing_ok=True)
-        if outcome is not None:
-            marker.unlink(missing_ok=True)  # the worker ended by itself: nothing torn
-        res = RenderResult(st, seconds=seconds, max_rss_kib=rss_kib, log=log)
-        if outcome is None or not outcome.get("ok"):
-            res.error = _describe_failure(st, outcome, code, log, project)
-        else:
-            try:
-                self._commit(st, outcome, res)
-            except Exception as exc:  # noqa: BLE001 - reported per scene
-                res.error = f"{st.name}: rendered, but the output is unusable: {exc}"
-        if report:
-            report("done", st, res)
-        return res
-
     def _commit(self, st: SceneState, outcome: dict[str, Any], res: "RenderResult") -> None:
         self.cache.mkdir(parents=True, exist_ok=True)
         meta: dict[str, Any] = {
             "scene": st.name, "file": st.scene.rel, "quality": self.quality, "hash": st.key,
             "inputs": st.inputs, "manim_version": self.manim_version,
             "render_seconds": round(res.seconds, 3), "max_rss_kib": res.max_rss_kib,
+            "cpu_seconds": round(res.cpu_seconds, 3), "chunks": res.chunks,
+            "drawing_seconds": outcome.get("drawing_seconds"),
             "voice_seconds": outcome.get("voice_seconds", 0.0),
             "rendered_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
         }
@@ -259,146 +186,31 @@ class Pipeline:
             from .media import probe
 
             info = probe(src)
+            report = outcome["window"]  # this render's own frames, sections, captions
+            if info.frames != report["frames"]:
+                raise RuntimeError(f"{report['frames']} frames were rendered but the video "
+                                   f"has {info.frames}")
             video = self.cache / f"{st.name}.mp4"
             store.commit(src, video)  # same file system: an atomic rename
-            captions_src = Path(outcome["captions"]) if outcome.get("captions") else None
             captions = self.cache / f"{st.name}.srt"
-            if captions_src is not None and captions_src.is_file():
-                shutil.copyfile(captions_src, store.tmp_name(captions))
-                store.commit(store.tmp_name(captions), captions)
+            if report["captions"]:
+                store.write_bytes(captions, chunks.captions_srt(report["captions"]).encode())
                 meta.update(captions=self.project.rel(captions),
                             captions_stamp=store.Stamp.of(captions).as_dict())
             else:
                 captions.unlink(missing_ok=True)
                 meta["captions"] = None
-            meta.update(narrated.commit(self.cache, st.name, outcome,
+            meta.update(narrated.commit(self.cache, st.name, {"narration": report["narration"]},
                                         outcome.get("frame_rate") or float(info.frame_rate)))
-            sections = read_sections(Path(outcome["sections"]) if outcome.get("sections") else None,
-                                     st.name, info.duration)
             meta.update(
                 video=self.project.rel(video), video_stamp=store.Stamp.of(video).as_dict(),
                 duration=float(info.duration), duration_exact=str(info.duration),
                 width=info.width, height=info.height, frame_rate=float(info.frame_rate),
-                frames=info.frames, sections=sections,
+                frames=info.frames,
+                sections=chunks.sections_in_seconds(report, st.name, info.duration),
+                split_points=chunks.split_points(report),
             )
         store.write_json(self.meta_path(st.name), meta)
         res.meta = meta
 
 
-@dataclass
-class RenderResult:
-    state: SceneState
-    seconds: float = 0.0
-    max_rss_kib: int = 0
-    log: Path | None = None
-    error: str | None = None
-    meta: dict[str, Any] | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
-
-
-def read_sections(index: Path | None, scene: str, duration: Fraction) -> list[dict[str, Any]]:
-    """Scene-relative sections from Manim's --save_sections index, with exact frame times."""
-    data = store.read_json(index) if index else None
-    sections: list[dict[str, Any]] = []
-    start = Fraction(0)
-    for entry in data or []:
-        try:
-            length = Fraction(int(entry["nb_frames"])) / Fraction(entry["avg_frame_rate"])
-        except (KeyError, ValueError, TypeError, ZeroDivisionError):
-            try:
-                length = Fraction(str(entry.get("duration", "0")))
-            except ValueError:
-                continue
-        name = entry.get("name") or scene
-        if name == "autocreated":  # Manim's name for the part before the first next_section
-            name = scene
-        sections.append({"name": name, "start": start, "end": start + length})
-        start += length
-    if not sections:
-        sections = [{"name": scene, "start": Fraction(0), "end": duration}]
-    sections[-1]["end"] = duration  # absorb rounding: the last section ends with the scene
-    return [{"name": s["name"], "start": round(float(s["start"]), 6),
-             "end": round(float(min(s["end"], duration)), 6)} for s in sections]
-
-
-def _describe_failure(st: SceneState, outcome: dict[str, Any] | None, code: int, log: Path,
-                      project: Project) -> str:
-    log_rel = project.rel(log)
-    if outcome is None:
-        how = f"killed by signal {-code}" if code < 0 else f"exit code {code}"
-        return f"{st.name}: the render worker died ({how}); see {log_rel}"
-    where = ""
-    if outcome.get("file"):
-        where = f" at {outcome['file']}:{outcome.get('line')}"
-        if outcome.get("code"):
-            where += f" ({outcome['code']})"
-    msg = f": {outcome.get('message')}" if outcome.get("message") else ""
-    return f"{st.name}{where}: {outcome.get('type', 'Error')}{msg}  [log: {log_rel}]"
-
-
-def _raise_interrupt(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt
-
-
-class _Runner:
-    """Runs render workers and stops every live one on interrupt.
-
-    With more than one scene to render, workers are forked from a pre-warmed
-    server that has imported Manim once (lecture.zygote); otherwise, or with
-    LECTURE_ZYGOTE=0, each worker is a fresh `python -m lecture.worker` process.
-    """
-
-    def __init__(self, root: Path, use_zygote: bool) -> None:
-        self._procs: set[subprocess.Popen] = set()
-        self._lock = threading.Lock()
-        self._stopping = False
-        self._zygote = None
-        if use_zygote and os.environ.get("LECTURE_ZYGOTE", "1") != "0":
-            from .zygote import Zygote
-
-            self._zygote = Zygote(root, self._env())
-
-    @staticmethod
-    def _env() -> dict[str, str]:
-        env = dict(os.environ)
-        env.setdefault("PYTHONUNBUFFERED", "1")
-        return env
-
-    def run(self, args: list[str], result: Path, cwd: Path, log: Path) -> tuple[int, int]:
-        """Render with manim `args`; return the exit code and peak resident memory in KiB."""
-        if self._stopping:
-            return -signal.SIGTERM, 0
-        if self._zygote is not None:
-            return self._zygote.run(args, str(result), str(log))
-        cmd = [sys.executable, "-m", "lecture.worker", str(result), "--", *args]
-        with self._lock:
-            if self._stopping:
-                return -signal.SIGTERM, 0
-            with open(log, "wb") as out:
-                proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
-                                        stdin=subprocess.DEVNULL, env=self._env())
-            self._procs.add(proc)
-        try:
-            _, status, usage = os.wait4(proc.pid, 0)
-            proc.returncode = os.waitstatus_to_exitcode(status)
-        finally:
-            with self._lock:
-                self._procs.discard(proc)
-        return proc.returncode, int(usage.ru_maxrss)
-
-    def close(self) -> None:
-        if self._zygote is not None:
-            self._zygote.close()
-
-    def stop(self) -> None:
-        with self._lock:
-            self._stopping = True
-            procs = list(self._procs)
-        for proc in procs:
-            with contextlib.suppress(ProcessLookupError):
-                proc.kill()
-        if self._zygote is not None:
-            self._zygote.kill()

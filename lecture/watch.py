@@ -36,7 +36,8 @@ class _Changes:
             return paths
 
 
-def watch(project: Project, scene: Scene, quality: str, console, once: bool = False) -> None:
+def watch(project: Project, scene: Scene, quality: str, console, once: bool = False,
+          section: str | None = None) -> None:
     from watchdog.events import FileSystemEventHandler
     from watchdog.observers import Observer
 
@@ -58,6 +59,8 @@ def watch(project: Project, scene: Scene, quality: str, console, once: bool = Fa
         return found | {project.cfg.resolve(), scene.path.resolve()}
 
     def rerender(why: str) -> None:
+        if section is not None:
+            return rerender_section(why)
         pipe = Pipeline(project, quality)
         st = pipe.state(scene)
         if st.fresh:
@@ -80,11 +83,32 @@ def watch(project: Project, scene: Scene, quality: str, console, once: bool = Fa
             console.print(f"[dim]{stamp}[/] {scene.name} rendered in [bold]{took:.1f} s[/] "
                           f"({why}) -> {st.meta['video']}")
 
+    def rerender_section(why: str) -> None:
+        from .errors import LectureError
+        from .preview import render_section
+
+        started = time.perf_counter()
+        stamp = time.strftime("%H:%M:%S")
+        try:
+            with store.project_lock(project.lock_path, "watch"):
+                meta, rendered = render_section(project, scene, quality, section)
+        except LockBusyError as exc:
+            console.print(f"[yellow]busy[/]: {exc.format_message()}; will retry on the next save")
+            return
+        except LectureError as exc:
+            console.print(f"[dim]{stamp}[/] [red]{scene.name} / {section} failed[/] after "
+                          f"{time.perf_counter() - started:.1f} s ({why}): {exc.format_message()}")
+            return
+        done = "rendered in [bold]{:.1f} s[/]".format(time.perf_counter() - started) \
+            if rendered else "is up to date"
+        console.print(f"[dim]{stamp}[/] {scene.name} / {section} {done} ({why}) -> {meta['video']}")
+
     watched = deps()
     observer = Observer()
     observer.schedule(Handler(), str(project.root), recursive=True)
     observer.start()
-    console.print(f"watching {scene.name} at -q{quality}: {len(watched)} files "
+    what = f"{scene.name} / {section}" if section is not None else scene.name
+    console.print(f"watching {what} at -q{quality}: {len(watched)} files "
                   f"({', '.join(sorted(project.rel(p) for p in watched))}); Ctrl-C to stop")
     try:
         rerender("start")

@@ -12,6 +12,7 @@ import json
 import os
 import signal
 import sys
+import time
 import traceback
 from pathlib import Path
 
@@ -50,21 +51,32 @@ def _where(exc: BaseException, root: Path) -> dict[str, object]:
     return best
 
 
-def render(result_path: Path, manim_args: list[str]) -> int:
+def render(result_path: Path, manim_args: list[str], window: dict | None = None) -> int:
+    """Render like `manim render MANIM_ARGS`; with `window` ({"start", "end", "section",
+    "tag"}, see lecture/fastforward.py) only that part of the scene, frame-exact."""
     root = Path.cwd().resolve()
     sys.path.insert(0, str(root))
     result: dict[str, object] = {"ok": False}
+    drawing = time.thread_time()  # this thread draws; Manim encodes in threads of its own
     try:
-        from manim import config, tempconfig  # reads ./manim.cfg, like `manim` does
+        from manim import config, tempconfig
+        from manim._config.utils import make_config_parser
         from manim.cli.render.commands import ClickArgs, render as render_command
         from manim.manager import Manager
         from manim.utils.module_ops import scene_classes_from_file
 
+        # A clean config from ./manim.cfg for every render, whatever this process read
+        # when it imported Manim (a render server or cluster worker imports it once).
+        config.digest_parser(make_config_parser())
         ctx = render_command.make_context("render", list(manim_args))
         config.digest_args(ClickArgs(ctx.params))
         from . import delivery  # scene videos in the encoding YouTube receives
 
         delivery.configure(config)
+        if window is not None and window.get("tag"):
+            # Its own video folders: Manim's segment files, their pruning and the sound
+            # file are not safe for two renders of one scene at once.
+            config.video_dir = "{media_dir}/windows/{module_name}/{quality}/" + window["tag"]
         # Parallel workers share Manim's Tex and Text caches: make them safe to share.
         from . import shared_cache
 
@@ -74,6 +86,13 @@ def render(result_path: Path, manim_args: list[str]) -> int:
             raise RuntimeError(f"expected one scene class, found {len(classes)}")
         with tempconfig({}):
             scene = classes[0](**delivery.scene_arguments(config))
+            renderer = None
+            if window is not None:
+                from . import fastforward
+
+                config.disable_caching = True  # a cached animation would jump the clock
+                renderer = fastforward.install(scene, window.get("start", 0), window.get("end"),
+                                               window.get("section"))
             Manager(scene)
             scene.render()
             plan = scene.renderer.file_writer.output_plan
@@ -86,6 +105,9 @@ def render(result_path: Path, manim_args: list[str]) -> int:
                       "narration": getattr(scene, "narration", None),
                       "frame_rate": config.frame_rate,
                       "voice_seconds": round(getattr(scene, "voice_seconds", 0.0), 3)}
+            if renderer is not None:
+                result["window"] = fastforward.window_result(renderer, scene)
+            result["drawing_seconds"] = round(time.thread_time() - drawing, 3)
     except BaseException as exc:  # noqa: BLE001 - report everything, then exit non-zero
         traceback.print_exc()
         message = str(exc).strip().splitlines()
@@ -100,10 +122,15 @@ def render(result_path: Path, manim_args: list[str]) -> int:
 def main() -> None:
     _die_with_parent()
     argv = sys.argv[1:]
+    window = None
+    if len(argv) > 2 and argv[1] == "--window":
+        window = json.loads(argv[2])
+        del argv[1:3]
     if len(argv) < 2 or argv[1] != "--":
-        print("usage: python -m lecture.worker RESULT.json -- MANIM-RENDER-ARGS...", file=sys.stderr)
+        print("usage: python -m lecture.worker RESULT.json [--window JSON] -- MANIM-RENDER-ARGS...",
+              file=sys.stderr)
         raise SystemExit(2)
-    code = render(Path(argv[0]), argv[2:])
+    code = render(Path(argv[0]), argv[2:], window)
     sys.stdout.flush()
     sys.stderr.flush()
     # Skip interpreter teardown (Manim's atexit hooks, module GC): the result is on disk.

@@ -6,8 +6,10 @@ child for each: the child is a fresh copy of a process with Manim loaded but not
 yet configured, so renders stay isolated from each other exactly as separate
 processes are (a crash or a kill still loses only that scene). For every job it
 writes two JSON lines on stdout: {"id", "pid"} when the child starts and
-{"id", "code", "max_rss_kib"} when it ends (from wait4, so the memory figure is
-that child's own peak).
+{"id", "code", "max_rss_kib", "cpu_seconds"} when it ends (from wait4, so the
+figures are that child's own: its peak memory and its user + system CPU time).
+A job may name a working folder, environment variables and a window of the
+scene to render (lecture/fastforward.py).
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ from .worker import _die_with_parent, render
 
 def _child(job: dict) -> None:
     _die_with_parent()
+    if job.get("cwd"):
+        os.chdir(job["cwd"])
+    os.environ.update(job.get("env") or {})
     fd = os.open(job["log"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     os.dup2(fd, 1)
     os.dup2(fd, 2)
@@ -32,7 +37,7 @@ def _child(job: dict) -> None:
     try:
         from pathlib import Path
 
-        code = render(Path(job["result"]), job["args"])
+        code = render(Path(job["result"]), job["args"], job.get("window"))
     finally:
         try:
             sys.stdout.flush()
@@ -58,7 +63,8 @@ def serve() -> None:
     def reap(job_id: str, pid: int) -> None:
         _, status, usage = os.wait4(pid, 0)
         say({"id": job_id, "code": os.waitstatus_to_exitcode(status),
-             "max_rss_kib": int(usage.ru_maxrss)})
+             "max_rss_kib": int(usage.ru_maxrss),
+             "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 3)})
 
     say({"ready": True})
     reapers = []
@@ -116,19 +122,23 @@ class Zygote:
                 box.setdefault("code", -9)
                 event.set()
 
-    def run(self, args: list[str], result: str, log: str) -> tuple[int, int]:
+    def run(self, args: list[str], result: str, log: str, window: dict | None = None,
+            cwd: str | None = None, env: dict[str, str] | None = None) -> tuple[int, int, float]:
+        """Render in a forked child; (exit code, peak memory in KiB, CPU seconds)."""
         event, box = threading.Event(), {}
         with self._lock:
             if self._dead:
-                return -9, 0
+                return -9, 0, 0.0
             self._count += 1
             job_id = str(self._count)
             self._waiters[job_id] = (event, box)
             self.proc.stdin.write(json.dumps({"id": job_id, "args": args, "result": result,
-                                              "log": log}) + "\n")
+                                              "log": log, "window": window, "cwd": cwd,
+                                              "env": env}) + "\n")
             self.proc.stdin.flush()
         event.wait()
-        return int(box.get("code", -9)), int(box.get("max_rss_kib", 0))
+        return (int(box.get("code", -9)), int(box.get("max_rss_kib", 0)),
+                float(box.get("cpu_seconds", 0.0)))
 
     def close(self) -> None:
         try:

@@ -33,7 +33,6 @@ from manim import (
     ValueTracker,
     VGroup,
     Write,
-    always_redraw,
     rate_functions,
 )
 
@@ -42,6 +41,7 @@ from lessonlib import display
 from lessonlib.lesson import SIGN_LR, SIGN_WEIGHTS
 from scenes import palette
 from scenes.common import NarratedScene, get_axes, get_math, get_text, get_title, mark
+from scenes.memo import get_math_memo, redraw_on_change
 
 PLACES = 2  # decimals for every number in this scene
 DL_DW = r"\frac{dL}{dw}"
@@ -195,22 +195,21 @@ class SignOfGradient(NarratedScene):
         ).set_z_index(2)
 
     def get_weight_readout(self, tracker: ValueTracker):
-        def draw():
-            readout = get_math("w", "=", num(shown(tracker.get_value())), color=palette.WEIGHT)
-            return self.place(readout, 1)
-        return always_redraw(draw)
+        def draw(w):
+            return self.place(get_math_memo("w", "=", num(w), color=palette.WEIGHT), 1)
+        return redraw_on_change(lambda: shown(tracker.get_value()), draw)
 
     def get_slope_readout(self, tracker: ValueTracker):
-        def draw():
-            slope = lessonlib.mse_grad(shown(tracker.get_value()))
-            readout = get_math(DL_DW, "=", "2w", "=", num(slope), color=palette.GRADIENT)
+        def draw(w):
+            slope = lessonlib.mse_grad(w)
+            readout = get_math_memo(DL_DW, "=", "2w", "=", num(slope), color=palette.GRADIENT)
             return self.place(readout, 2)
-        return always_redraw(draw)
+        return redraw_on_change(lambda: shown(tracker.get_value()), draw)
 
     def show_weight(self, w: Fraction):
         self.tracker = tracker = ValueTracker(float(w))
-        self.marker = always_redraw(lambda: self.get_weight_marker(shown(tracker.get_value())))
-        self.tangent = always_redraw(lambda: self.get_tangent(shown(tracker.get_value())))
+        self.marker = redraw_on_change(lambda: shown(tracker.get_value()), self.get_weight_marker)
+        self.tangent = redraw_on_change(lambda: shown(tracker.get_value()), self.get_tangent)
         self.w_readout = self.get_weight_readout(tracker)
         self.slope_readout = self.get_slope_readout(tracker)
 

@@ -113,8 +113,8 @@ def measure(project: Project, env: dict[str, str], bench: Path, jobs: list[str],
     if memory_scenes:
         heavy = heavy[:memory_scenes]
     print(f"bench: rendering {', '.join(s.name for s in heavy)} at -q h for memory...", flush=True)
-    high = run([*lecture, "render", *(s.name for s in heavy), "-q", "h", *jobs], root, env,
-               "render -q h")
+    high = run([*lecture, "render", *(s.name for s in heavy), "-q", "h", "--chunks", "off", *jobs],
+               root, env, "render -q h")
     rss_h = {s.name: json.loads((project.cache_dir("h") / f"{s.name}.json").read_text())
              ["max_rss_kib"] for s in heavy}
     rss_l = max(m["max_rss_kib"] for m in metas)

@@ -125,3 +125,17 @@ def fresh_project(tmp_path: Path, monkeypatch) -> Path:
     monkeypatch.setenv("LECTURE_MANIM_ARGS", TINY)
     monkeypatch.delenv("LECTURE_MEDIA_DIR", raising=False)
     return root
+
+
+@pytest.fixture(scope="session")
+def chunked_reference(tmp_path_factory) -> Path:
+    """tests/pipeline/chunked_project.py built with every scene in one piece (the reference
+    for chunked, section and cluster renders)."""
+    from . import chunked_project
+
+    root = chunked_project.write(tmp_path_factory.mktemp("whole") / "proj")
+    done = subprocess.run([sys.executable, "-m", "lecture", "build", "-q", "l", "--chunks", "off"],
+                          cwd=root, env=chunked_project.env_for(root), capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr + done.stdout
+    return root

@@ -1,0 +1,133 @@
+"""Speed across sections, workers and quality, measured side by side:
+
+  1. a one-section preview (`lecture render SCENE --section LAST`) against a render
+     of its whole scene (after an edit, so both render), CPU and wall time;
+  2. the same cold build (empty scene cache, warm Tex cache) on this machine's
+     default path, on a LocalCluster of 1 worker and of 2 workers;
+  3. (the expensive part, `--skip-high` leaves it out) CPU seconds per second of
+     video for every scene at -q h, from `lecture build -q h --chunks off`: the
+     lecture as a whole, and each scene against the median scene.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import statistics
+import sys
+
+from . import CPU, Row, run
+from ..project import Project
+
+TARGETS = {
+    "preview": 0.5,  # CPU of the last section's preview over its whole scene's
+    "cluster": 0.55,  # wall time with 2 workers over 1
+    "lecture_cpu": 0.7,  # CPU seconds per video second at -q h
+    "spread": 1.5,  # no scene over this times the median scene
+}
+
+
+def _meta(project: Project, quality: str, name: str) -> dict:
+    return json.loads((project.cache_dir(quality) / f"{name}.json").read_text())
+
+
+def measure_preview(project: Project, env: dict[str, str]) -> tuple[list[Row], list[str]]:
+    """The longest scene's last section against the whole scene, both after an edit."""
+    lecture = [sys.executable, "-m", "lecture"]
+    scene = max(project.scenes, key=lambda s: _meta(project, "l", s.name)["duration"])
+    sections = _meta(project, "l", scene.name)["sections"]
+    last = sections[-1]["name"]
+    with open(scene.path, "a") as fh:
+        fh.write("\n# bench: another edit\n")
+    print(f"bench: {scene.name} whole, then its section {last!r}, at -q l...", flush=True)
+    whole = run([*lecture, "render", scene.name, "-q", "l", "--chunks", "off"], project.root, env,
+                "whole scene")
+    part = run([*lecture, "render", scene.name, "-q", "l", "--section", last], project.root, env,
+               "section preview")
+    ratio = CPU["section preview"] / max(CPU["whole scene"], 1e-9)
+    length = sections[-1]["end"] - sections[-1]["start"]
+    rows = [Row(f"preview {scene.name} / last section", f"{part:.1f} s",
+                f"{whole:.1f} s whole scene", f"{ratio:.2f}x CPU",
+                f"<= {TARGETS['preview']}x", ratio <= TARGETS["preview"])]
+    notes = [f"section preview: {last!r}, {length:.1f} s of {sections[-1]['end']:.1f} s; CPU "
+             f"{CPU['section preview']:.1f} s against {CPU['whole scene']:.1f} s for the scene "
+             "(the preview fast-forwards through everything before the section)"]
+    return rows, notes
+
+
+def measure_cluster(project: Project, env: dict[str, str]) -> tuple[list[Row], list[str]]:
+    """One cold build three ways: default (local workers), LocalCluster of 1, of 2."""
+    lecture = [sys.executable, "-m", "lecture"]
+    took = {}
+    for label, extra in (("default", []), ("local:1", ["--cluster", "local:1"]),
+                         ("local:2", ["--cluster", "local:2"])):
+        for folder in (project.cache_dir("l"), project.out_dir("l"),
+                       project.lecture_dir / "chunks"):
+            shutil.rmtree(folder, ignore_errors=True)
+        print(f"bench: cold `lecture build -q l` {' '.join(extra) or '(default)'}...", flush=True)
+        took[label] = run([*lecture, "build", "-q", "l", "--chunks", "off", *extra],
+                          project.root, env, f"build {label}")
+    ratio = took["local:2"] / took["local:1"]
+    rows = [
+        Row("cluster local:2 vs local:1", f"{took['local:2']:.1f} s",
+            f"{took['local:1']:.1f} s with 1 worker", f"{ratio:.2f}x",
+            f"<= {TARGETS['cluster']}x", ratio <= TARGETS["cluster"]),
+        Row("default build vs local:2", f"{took['default']:.1f} s",
+            f"{took['local:2']:.1f} s on local:2", f"{took['default'] / took['local:2']:.2f}x",
+            "<= 1x", took["default"] <= took["local:2"]),
+    ]
+    notes = ["cold builds with a warm Tex cache; CPU seconds: " + ", ".join(
+        f"{k} {CPU[f'build {k}']:.0f}" for k in took)
+        + " (a LocalCluster's worker processes are not children of the build, so their CPU "
+          "is not counted)"]
+    return rows, notes
+
+
+def measure_high(project: Project, env: dict[str, str], jobs: list[str]) -> tuple[list[Row],
+                                                                                   list[str]]:
+    """CPU seconds per second of video for every scene at -q h."""
+    print("bench: `lecture build -q h --chunks off` (every scene at 1080p60; minutes)...",
+          flush=True)
+    took = run([sys.executable, "-m", "lecture", "build", "-q", "h", "--chunks", "off", *jobs],
+               project.root, env, "build -q h")
+    per, drawn = {}, {}
+    cpu = draw = length = 0.0
+    for scene in project.scenes:
+        meta = _meta(project, "h", scene.name)
+        if not meta.get("cpu_seconds") or not meta.get("duration"):
+            continue
+        per[scene.name] = meta["cpu_seconds"] / meta["duration"]
+        drawn[scene.name] = (meta.get("drawing_seconds") or 0.0) / meta["duration"]
+        cpu += meta["cpu_seconds"]
+        draw += meta.get("drawing_seconds") or 0.0
+        length += meta["duration"]
+    median = statistics.median(per.values())
+    worst = max(per, key=per.get)
+    overall = cpu / length
+    rows = [
+        Row("CPU s per video s, -q h", f"{overall:.2f}", f"{cpu:.0f} CPU s, {length:.0f} s video",
+            f"drawing {draw / length:.2f}", f"<= {TARGETS['lecture_cpu']}",
+            overall <= TARGETS["lecture_cpu"]),
+        Row(f"worst scene: {worst}", f"{per[worst]:.2f}", f"median {median:.2f}",
+            f"{per[worst] / median:.2f}x", f"<= {TARGETS['spread']}x median",
+            per[worst] <= TARGETS["spread"] * median),
+    ]
+    notes = [f"-q h build took {took:.0f} s. CPU s per video s by scene, all (drawing: the "
+             "render thread; the rest is encoding, in Manim's encoder threads): " + ", ".join(
+                 f"{name} {value:.2f} ({drawn[name]:.2f})" for name, value in per.items())]
+    return rows, notes
+
+
+def measure(project: Project, env: dict[str, str], jobs: list[str],
+            high: bool) -> tuple[list[Row], list[Row], list[str]]:
+    """Rows for the main table, rows for the -q h table, and notes."""
+    rows, notes = measure_preview(project, env)
+    more, extra = measure_cluster(project, env)
+    rows += more
+    notes += extra
+    high_rows: list[Row] = []
+    if high:
+        high_rows, extra = measure_high(project, env, jobs)
+        notes += extra
+    return rows, high_rows, notes
+
