@@ -117,6 +117,29 @@ def _clip_samples(root: Path, line: dict[str, Any]):
     return read_wav(clip.wav)
 
 
+def master_lines(root: Path, lines: list[dict[str, Any]], frame_rate: Fraction, samples: int):
+    """One scene's spoken lines placed at their frames on a track ``samples`` long, mastered."""
+    from narration.mix import Placement, build_track, master
+
+    placed = build_track([Placement(Fraction(int(x["frame"])) / frame_rate, _clip_samples(root, x))
+                          for x in lines if not x["voice"].startswith("none")],
+                         Fraction(samples, 48_000))
+    return master(placed)[0]
+
+
+def scene_voice(root: Path, lines: list[dict[str, Any]], frame_rate: Fraction, frames: int,
+                target: Path) -> bool:
+    """Encode one scene's own voice track to ``target`` (a scene joined from chunks keeps
+    its voice); False when the scene says nothing aloud."""
+    from narration.mix import make_track, sample_at
+
+    if not any(not x["voice"].startswith("none") for x in lines):
+        return False
+    make_track([master_lines(root, lines, frame_rate, sample_at(Fraction(frames) / frame_rate))],
+               target)
+    return True
+
+
 def _scene_track(root: Path, cache: Path, meta: dict[str, Any], samples: int):
     """A scene's mastered voice, ``samples`` long, from its cache or made (and cached) now."""
     import hashlib
@@ -124,7 +147,7 @@ def _scene_track(root: Path, cache: Path, meta: dict[str, Any], samples: int):
 
     import numpy as np
 
-    from narration.mix import VERSION, Placement, build_track, master
+    from narration.mix import VERSION
 
     manifest = read(cache, meta) or {"lines": [], "frame_rate": 1}
     lines = [line for line in manifest["lines"] if not line["voice"].startswith("none")]
@@ -140,9 +163,7 @@ def _scene_track(root: Path, cache: Path, meta: dict[str, Any], samples: int):
         except (OSError, ValueError):
             pass
     fps = Fraction(manifest["frame_rate"]).limit_denominator(1001)
-    placed = build_track([Placement(Fraction(int(x["frame"])) / fps, _clip_samples(root, x))
-                          for x in lines], Fraction(samples, 48_000))
-    track, _ = master(placed)
+    track = master_lines(root, lines, fps, samples)
     tmp = store.tmp_name(path)
     with open(tmp, "wb") as fh:
         np.save(fh, track)

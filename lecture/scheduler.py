@@ -215,25 +215,14 @@ def _voice(root: Path, report: dict[str, Any], target: Path) -> bool:
     """The scene's own voice track, for a scene put together from chunks.
 
     The join copies video only (a chunk's sound would be cut at its edges), so the
-    scene's narration is placed again from its clips, as the lecture's is at the
-    join (lecture/narrated.py), and muxed in: a scene video keeps its voice.
+    scene's narration is placed again from its clips and mastered, as the lecture's
+    is at the join (lecture/narrated.py), and muxed in: a scene video keeps its voice.
     """
-    from fractions import Fraction
-
-    lines = [line for line in report.get("narration") or []
-             if not line["voice"].startswith("none")]
-    if not lines:
-        return False
-    from narration.mix import Placement, make_track
-
     from .chunks import frame_rate
-    from .narrated import _clip_samples
+    from .narrated import scene_voice
 
-    fps = frame_rate(report)
-    placements = [Placement(Fraction(int(line["frame"])) / fps, _clip_samples(root, line))
-                  for line in lines]
-    make_track(placements, Fraction(report["frames"]) / fps, target)
-    return True
+    return scene_voice(root, report.get("narration") or [], frame_rate(report),
+                       int(report["frames"]), target)
 
 
 def describe_failure(label: str, out: JobOutcome, project) -> str:

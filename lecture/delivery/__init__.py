@@ -36,7 +36,10 @@ TUNE = "animation"
 # The animation tune doubles x264's reference frames (6 at `medium`), which at
 # 1080p60 needs H.264 level 5.0; 4 keeps 1080p60 at level 4.2 and 2160p60 at 5.2.
 REFERENCE_FRAMES = 4
-DELIVERY_PRESET = "medium"
+# veryfast, measured against medium on Recap at -q h (2 runs each, same machine): 54-57
+# against 70-76 CPU-s, a file 9% smaller, the same quality setting (CRF 18). With the
+# animation tune, x264's slower searches buy little on flat colour and long stills.
+DELIVERY_PRESET = "veryfast"
 PREVIEW_PRESET = "veryfast"
 PREVIEW_MAX_HEIGHT = 720  # -q l and -q m
 ENV = "LECTURE_SEGMENT_ENCODING"
