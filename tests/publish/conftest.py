@@ -128,13 +128,52 @@ def write_video(path: Path, seconds: float, fps: int = FPS, size=(W, H), audio: 
     return path
 
 
+def voice_like(seconds: float) -> np.ndarray:
+    """Syllable-paced, pitch-gliding bursts: close enough to speech for loudness and gating."""
+    from narration.voice import SAMPLE_RATE
+
+    t = np.arange(int(seconds * SAMPLE_RATE)) / SAMPLE_RATE
+    envelope = np.clip(np.sin(2 * np.pi * 4 * t), 0, None) ** 2
+    return (0.5 * envelope * np.sin(2 * np.pi * (140 + 40 * np.sin(2 * np.pi * 0.5 * t)) * t)
+            ).astype(np.float32)
+
+
+def narrate(video: Path, spans, seconds: float, target: Path, gain_db: float = 0.0,
+            mastered: bool = True) -> Path:
+    """`target`: `video` with a voice-like track spoken over `spans`, mastered as the build does."""
+    from lecture.media import mux
+    from narration.mix import Placement, build_track, encode, master
+
+    placed = build_track([Placement(Fraction(a).limit_denominator(1000), voice_like(b - a))
+                          for a, b in spans], Fraction(seconds).limit_denominator(1000))
+    track = master(placed)[0] if mastered else placed
+    voice = target.with_name(target.stem + "-voice.m4a")
+    encode((track * 10 ** (gain_db / 20)).astype(np.float32), voice)
+    mux(video, voice, target)
+    voice.unlink()
+    return target
+
+
 def make_render(repo: Path, quality: str = "h", seconds: float = SECONDS, audio: dict | None = None,
-                toml: str = LECTURE_TOML, thumbnail: bool = True) -> Path:
-    """A fake render of the lecture in `repo` (and a lecture.toml); returns its folder."""
+                toml: str = LECTURE_TOML, thumbnail: bool = True, narrated: bool = True) -> Path:
+    """A fake render of the lecture in `repo` (and a lecture.toml); returns its folder.
+
+    Narrated (a voice under every caption, mastered like the build's) unless `audio`
+    asks for a plain tone or `narrated` is False.
+    """
     folder = repo / "media" / "lecture" / quality
     folder.mkdir(parents=True, exist_ok=True)
-    write_video(folder / "lecture.mp4", seconds, audio=audio, options=delivery_options(),
+    speak = narrated and audio is None
+    silent = folder / ("silent.mp4" if speak else "lecture.mp4")
+    write_video(silent, seconds, audio=audio, options=delivery_options(),
                 container_options={"movflags": "+faststart"})
+    if speak:
+        import srt
+
+        spans = [(c.start.total_seconds(), min(seconds, c.end.total_seconds()))
+                 for c in srt.parse(SRT)]
+        narrate(silent, spans, seconds, folder / "lecture.mp4")
+        silent.unlink()
     (folder / "lecture.srt").write_text(SRT, encoding="utf-8")
     still = None
     if thumbnail:

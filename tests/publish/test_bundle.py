@@ -135,10 +135,11 @@ def packets(path: Path) -> dict[str, list[tuple[bytes, int | None, int | None, b
 
 
 def test_bundle_video_is_the_render_packet_for_packet(good_bundle):
-    """No decode, no encode: the bundle's packets are the built lecture's, bytes and times."""
+    """No decode, no encode: the bundle's packets are the built lecture's, bytes and times,
+    its narration's as well as its picture's."""
     render = good_bundle.parent / "lecture.mp4"
     theirs, ours = packets(render), packets(good_bundle / "video.mp4")
-    assert set(ours) == {"video"} and len(ours["video"]) == FPS * 42
+    assert set(ours) == {"video", "audio"} and len(ours["video"]) == FPS * 42
     assert ours == theirs
 
 

@@ -164,10 +164,10 @@ def test_moov_at_the_end_of_the_bundle_video(bundle_copy):
     """Remux the good video without +faststart: only the moov rule fails."""
     src, dst = bundle_copy / "video.mp4", bundle_copy / "remuxed.mp4"
     with av.open(str(src)) as i, av.open(str(dst), "w", format="mp4") as o:
-        s = o.add_stream_from_template(i.streams.video[0])
-        for p in i.demux(i.streams.video[0]):
+        streams = {s.index: o.add_stream_from_template(s) for s in i.streams}
+        for p in i.demux():
             if p.dts is not None:
-                p.stream = s
+                p.stream = streams[p.stream.index]
                 o.mux(p)
     dst.replace(src)
     assert failed(bundle_copy) == {"video: moov atom first (fast start)"}

@@ -52,7 +52,7 @@ def test_dry_run_builds_a_bundle_that_check_passes(repo):
     bundle = repo / "media" / "lecture" / "h" / "youtube"
     assert {p.name for p in bundle.iterdir()} == {"video.mp4", "captions.srt", "captions.vtt",
                                                   "thumbnail.jpg", "metadata.json", "bundle.json"}
-    assert "FAIL" not in result.output and "32 of 32 rules pass" in result.output
+    assert "FAIL" not in result.output and "39 of 39 rules pass" in result.output
     assert digest(repo / "media") == before  # the render is only read
 
     check = lecture("check", str(bundle))

@@ -2,31 +2,18 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
 from pathlib import Path
 
-import numpy as np
 import pytest
 
-from lecture.media import mux
-from lecture.publish.narration_rules import narration_rules
-from narration.mix import Placement, build_track, encode, master
-from narration.voice import SAMPLE_RATE
+from lecture.publish.check import narration_rules
 
-from .conftest import write_video
+from .conftest import narrate, write_video
 
 SECONDS = 12
 CUES = [(1.0, 4.0, "Gradient descent follows the slope."),
         (4.0, 7.5, "Downhill is against the gradient."),
         (8.0, 11.0, "The step is the learning rate\ntimes the slope.")]
-
-
-def voice_like(seconds: float) -> np.ndarray:
-    """Syllable-paced, pitch-gliding bursts: close enough to speech for loudness and gating."""
-    t = np.arange(int(seconds * SAMPLE_RATE)) / SAMPLE_RATE
-    envelope = np.clip(np.sin(2 * np.pi * 4 * t), 0, None) ** 2
-    return (0.5 * envelope * np.sin(2 * np.pi * (140 + 40 * np.sin(2 * np.pi * 0.5 * t)) * t)
-            ).astype(np.float32)
 
 
 def srt(cues) -> str:
@@ -41,14 +28,8 @@ def make_bundle(folder: Path, cues=CUES, speech=None, audio_seconds: float = SEC
                 gain_db: float = 0.0, mastered: bool = True) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     speech = speech if speech is not None else [(a, b) for a, b, _ in cues]
-    placements = [Placement(Fraction(a).limit_denominator(1000), voice_like(b - a)) for a, b in speech]
-    track = build_track(placements, Fraction(audio_seconds).limit_denominator(1000))
-    if mastered:
-        track, _ = master(track)
-    track = (track * 10 ** (gain_db / 20)).astype(np.float32)
     video = write_video(folder / "silent.mp4", SECONDS, fps=24)
-    encode(track, folder / "voice.m4a")
-    mux(video, folder / "voice.m4a", folder / "video.mp4")
+    narrate(video, speech, audio_seconds, folder / "video.mp4", gain_db, mastered)
     (folder / "captions.srt").write_text(srt(cues), encoding="utf-8")
     return folder / "video.mp4"
 
@@ -95,3 +76,15 @@ def test_a_silent_bundle_fails_the_narration_rule(tmp_path):
     video = write_video(tmp_path / "video.mp4", SECONDS, fps=24)
     assert failing(narration_rules(tmp_path, video)) == {
         "audio: narration": "no audio stream: the lecture is silent"}
+
+
+def test_lecture_check_fails_a_silent_lecture(tmp_path):
+    """A lecture built without its voice is not ready for YouTube: check_bundle says so."""
+    from lecture.publish.bundle import build_bundle
+    from lecture.publish.check import check_bundle
+
+    from .conftest import make_render
+
+    make_render(tmp_path, narrated=False)
+    failed = {r.name for r in check_bundle(build_bundle(tmp_path, "h")) if not r.ok}
+    assert failed == {"audio: narration"}

@@ -10,7 +10,8 @@ One module per topic, each with the rules it owns:
 
     video      container, codec, profile, pixels, colour, frame rate, GOPs
     encoder    rate control (x264's own settings) and filler padding
-    audio      the sound track
+    audio      the sound track's format
+    voice      the narration: loudness, true peak, end, speech under every caption cue
     captions   captions.srt and captions.vtt
     metadata   the chapter list in the description, and metadata.json
     thumbnail  the thumbnail image
@@ -32,11 +33,13 @@ from .metadata import chapter_rules, metadata_rules
 from .rules import BUNDLE_RECORD, METADATA, SRT, THUMBNAILS, VIDEO, VTT, Rule, add, failures, print_report
 from .thumbnail import thumbnail_rules
 from .video import VideoFacts, measure_video, video_rules
+from .voice import narration_rules
 
 __all__ = [
     "BUNDLE_RECORD", "METADATA", "SRT", "THUMBNAILS", "VIDEO", "VTT", "Rule", "VideoFacts",
     "audio_rules", "caption_rules", "chapter_rules", "check_bundle", "encoder_rules", "failures",
-    "measure_audio", "measure_video", "media_rules", "metadata_rules", "print_report",
+    "measure_audio", "measure_video", "media_rules", "metadata_rules", "narration_rules",
+    "print_report",
     "thumbnail_rules", "video_rules",
 ]
 
@@ -95,6 +98,9 @@ def check_bundle(folder: Path) -> list[Rule]:
         description = meta.get("description") if isinstance(meta.get("description"), str) else ""
         rules.extend(chapter_rules(description, duration))
     _guard(rules, "captions: readable", "captions.srt and captions.vtt", lambda: caption_rules(folder, duration))
+    if video.is_file():
+        _guard(rules, "audio: narration readable", "an AAC track PyAV can decode",
+               lambda: narration_rules(folder, video))
     _guard(rules, "thumbnail: readable", "JPEG or PNG", lambda: thumbnail_rules(folder))
     if meta is not None:
         rules.extend(metadata_rules(meta))
