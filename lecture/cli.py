@@ -12,7 +12,7 @@ import click
 
 # name -> "module:attribute" of a click command.
 COMMANDS = {
-    "list": "lecture.commands:list_cmd",
+    "list": "lecture.overview:list_cmd",
     "render": "lecture.commands:render_cmd",
     "build": "lecture.commands:build_cmd",
     "storyboard": "lecture.commands:storyboard_cmd",
