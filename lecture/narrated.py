@@ -45,24 +45,12 @@ def scene_identity(root: Path, scene: str) -> str:
 def check_voice(root: Path) -> None:
     """Fail before any render starts, in one line, if the voice cannot be used."""
     from narration import config
-    from narration.voice import PiperVoice, VoiceError, sha256_file
+    from narration.voice import PiperVoice, VoiceError
 
     try:
         voice = config.make_voice(_config(root))
         if isinstance(voice, PiperVoice):
-            import importlib.util
-
-            for module, package in (("piper", "piper-tts"), ("onnx", "onnx"),
-                                    ("onnxruntime", "onnxruntime")):
-                if importlib.util.find_spec(module) is None:
-                    raise VoiceError(f"the voice needs {package}, which is not installed: "
-                                     "run `make setup`")
-            actual = sha256_file(voice.model)
-            if actual != voice.sha256:
-                raise VoiceError(f"voice model {voice.model.name} has sha256 {actual[:12]}..., "
-                                 f"expected {voice.sha256[:12]}... ({voice.source}); reinstall "
-                                 "it with `make setup`, or set [voice] sha256 in lecture.toml "
-                                 "for a model you trust")
+            voice.verify()
     except VoiceError as exc:
         raise LectureError(str(exc)) from None
 

@@ -45,11 +45,8 @@ class Speech:
 
 
 def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
     with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def resample(samples: np.ndarray, rate: int) -> np.ndarray:
@@ -93,18 +90,15 @@ class PiperVoice:
         self.identity = (f"piper model={sha256} length_scale={length_scale} "
                          f"sentence_pause={sentence_pause} noise=0 align={align_version}")
 
-    @cached_property
-    def _voice(self):
-        """The loaded model (once per process), with phoneme timings switched on."""
-        try:
-            import onnx
-            import onnxruntime
-            from piper import PiperVoice as Loaded
-            from piper.config import PiperConfig
-            from piper.patch_voice_with_alignment import add_alignment_output
-        except ImportError as exc:
-            raise VoiceError(f"the voice needs {exc.name}, which is not installed: run `make setup`"
-                             ) from None
+    def verify(self) -> None:
+        """VoiceError, in one line naming the fix, unless the packages and the model are right."""
+        import importlib.util
+
+        for module, package in (("piper", "piper-tts"), ("onnx", "onnx"),
+                                ("onnxruntime", "onnxruntime")):
+            if importlib.util.find_spec(module) is None:
+                raise VoiceError(f"the voice needs {package}, which is not installed: "
+                                 "run `make setup`")
         for path in (self.model, self.config):
             if not path.is_file():
                 raise VoiceError(f"voice file {path} does not exist ({self.source}); "
@@ -114,6 +108,17 @@ class PiperVoice:
             raise VoiceError(f"voice model {self.model.name} has sha256 {actual[:12]}..., expected "
                              f"{self.sha256[:12]}... ({self.source}); reinstall it with `make setup`, "
                              "or set [voice] sha256 in lecture.toml for a model you trust")
+
+    @cached_property
+    def _voice(self):
+        """The loaded model (once per process), with phoneme timings switched on."""
+        self.verify()
+        import onnx
+        import onnxruntime
+        from piper import PiperVoice as Loaded
+        from piper.config import PiperConfig
+        from piper.patch_voice_with_alignment import add_alignment_output
+
         model = onnx.load(str(self.model))
         try:
             add_alignment_output(model)

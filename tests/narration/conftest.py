@@ -6,15 +6,14 @@ for the session in a folder of its own, so each line is synthesised once.
 
 from __future__ import annotations
 
-import os
 import shutil
-import textwrap
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from tests.pipeline.conftest import TINY, lecture
+from tests.pipeline import conftest as pipeline
+from tests.pipeline.conftest import lecture
 
 CLICK_AT = 0.1  # seconds into the click take
 FILES = {
@@ -55,11 +54,7 @@ CLICK_LINE = "A click marks this beat."
 
 
 def write_project(root: Path) -> Path:
-    for rel, text in FILES.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip())
-    return root
+    return pipeline.write_project(root, FILES)
 
 
 def write_click_take(root: Path, scene: str, spoken: str) -> Path:
@@ -82,12 +77,7 @@ def voice_cache(tmp_path_factory) -> Path:
 
 
 def env_for(root: Path, voice_cache: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.pop("LECTURE_MEDIA_DIR", None)
-    env.pop("LECTURE_VOICE", None)
-    env.update(LECTURE_ROOT=str(root), LECTURE_MANIM_ARGS=TINY, COLUMNS="200",
-               LECTURE_VOICE_CACHE=str(voice_cache))
-    return env
+    return pipeline.env_for(root, LECTURE_VOICE_CACHE=str(voice_cache))
 
 
 @pytest.fixture(scope="session")

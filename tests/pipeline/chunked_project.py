@@ -8,8 +8,6 @@ stake too. Each has several sections, so the build can cut it into chunks.
 
 from __future__ import annotations
 
-import os
-import textwrap
 from pathlib import Path
 
 FPS_ARGS = "--fps 10 -r 160,90"
@@ -83,19 +81,16 @@ FILES = {
 
 
 def write(root: Path) -> Path:
-    for rel, text in FILES.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip())
-    return root
+    from .conftest import write_project
+
+    return write_project(root, FILES)
 
 
 def env_for(root: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    for key in ("LECTURE_MEDIA_DIR", "LECTURE_CRASH_AT", "LECTURE_VOICE_CACHE"):
-        env.pop(key, None)
-    env.update(LECTURE_ROOT=str(root), LECTURE_MANIM_ARGS=FPS_ARGS, LECTURE_VOICE="none",
-               COLUMNS="200")
+    from .conftest import env_for as tiny_env
+
+    env = tiny_env(root, LECTURE_MANIM_ARGS=FPS_ARGS, LECTURE_VOICE="none")
+    env.pop("LECTURE_VOICE_CACHE", None)
     return env
 
 

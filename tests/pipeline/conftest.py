@@ -75,18 +75,22 @@ FILES = {
 }
 
 
-def write_project(root: Path) -> Path:
-    for rel, text in FILES.items():
+def write_project(root: Path, files: dict[str, str] = FILES) -> Path:
+    """Write a project's `files` (dedented) under `root`."""
+    for rel, text in files.items():
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text).lstrip())
     return root
 
 
-def env_for(root: Path) -> dict[str, str]:
+def env_for(root: Path, **extra: str) -> dict[str, str]:
+    """The environment of a `lecture` command run on the project in `root`, at tiny size."""
     env = dict(os.environ)
-    env.pop("LECTURE_MEDIA_DIR", None)
+    for key in ("LECTURE_MEDIA_DIR", "LECTURE_CRASH_AT", "LECTURE_VOICE"):
+        env.pop(key, None)
     env.update(LECTURE_ROOT=str(root), LECTURE_MANIM_ARGS=TINY, COLUMNS="200")
+    env.update(extra)
     return env
 
 

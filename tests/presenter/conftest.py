@@ -12,7 +12,6 @@ import fcntl
 import math
 import shutil
 import tempfile
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -57,11 +56,9 @@ QUALITY = "l"
 
 
 def write_project(root: Path) -> Path:
-    for rel, text in FILES.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip())
-    return root
+    from tests.pipeline.conftest import write_project as write
+
+    return write(root, FILES)
 
 
 def add_tone(video: Path, hz: float = 440.0) -> None:
