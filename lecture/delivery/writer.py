@@ -123,7 +123,7 @@ def _rgba_frame(pixels: np.ndarray) -> av.VideoFrame:
     """
     try:
         return av.VideoFrame.from_numpy_buffer(pixels, format="rgba")
-    except ValueError:  # not contiguous, or padded lines: copy it as before
+    except ValueError:  # an array PyAV cannot wrap (columns not contiguous): copy it
         return av.VideoFrame.from_ndarray(pixels, format="rgba")
 
 
