@@ -76,7 +76,7 @@ def copy_project(src: Project, dest: Path) -> Project:
 
 def bench_env(root: Path) -> dict[str, str]:
     env = dict(os.environ)
-    for key in ("LECTURE_MEDIA_DIR", "LECTURE_MANIM_ARGS", "LECTURE_CRASH_AT"):
+    for key in ("LECTURE_MEDIA_DIR", "LECTURE_MANIM_ARGS", "LECTURE_CRASH_AT", "LECTURE_VOICE_CACHE"):
         env.pop(key, None)
     env.update(LECTURE_ROOT=str(root), PYTHONPATH=str(root))
     return env

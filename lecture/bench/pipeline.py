@@ -67,10 +67,13 @@ def measure(project: Project, env: dict[str, str], bench: Path, jobs: list[str],
 
     # 1. cold build against sequential plain manim.
     print("bench: sequential `manim render -ql` of every scene...", flush=True)
+    # Each side synthesises its narration from an empty clip cache of its own: plain
+    # manim's into media-sequential/, the build's into the project's media/voice.
+    seq_env = {**env, "LECTURE_VOICE_CACHE": str(seq_media / "voice")}
     seq = {}
     for s in scenes:
         seq[s.name] = run([manim, "render", "-ql", "--silent", "--media_dir", str(seq_media),
-                           s.rel, s.name], root, env, f"manim render {s.name}")
+                           s.rel, s.name], root, seq_env, f"manim render {s.name}")
     sequential = sum(seq.values())
     seq_cpu = sum(CPU[f"manim render {s.name}"] for s in scenes)
     seq_load = os.getloadavg()[0]
@@ -95,7 +98,7 @@ def measure(project: Project, env: dict[str, str], bench: Path, jobs: list[str],
         fh.write("\n# bench: an edit\n")
     edit = run([*lecture, "build", "-q", "l"], root, env, "one-scene build")
     solo = run([manim, "render", "-ql", "--silent", "--media_dir", str(seq_media), edited.rel,
-                edited.name], root, env, f"solo manim render {edited.name}")
+                edited.name], root, seq_env, f"solo manim render {edited.name}")
 
     # 4. join 10 minutes of 1080p60.
     from ..media import join, probe as probe_video
