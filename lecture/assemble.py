@@ -22,7 +22,9 @@ OUTPUTS = ("lecture.mp4", "lecture.srt", "lecture.vtt", "manifest.json")
 
 
 def lecture_key(states: list[SceneState], thumbnail: SceneState | None) -> str:
-    h = hashlib.sha256(f"join {JOIN_VERSION}\n".encode())
+    from narration.recipe import MASTERING_VERSION  # a new mastering remixes the lecture
+
+    h = hashlib.sha256(f"join {JOIN_VERSION} mastering {MASTERING_VERSION}\n".encode())
     for st in states:
         h.update(f"scene {st.name} {st.key}\n".encode())
     h.update(f"thumbnail {thumbnail.key if thumbnail and thumbnail.fresh else '-'}\n".encode())

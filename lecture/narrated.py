@@ -135,11 +135,11 @@ def _scene_track(root: Path, cache: Path, meta: dict[str, Any], samples: int):
 
     import numpy as np
 
-    from narration.mix import VERSION
+    from narration.recipe import MASTERING_VERSION
 
     manifest = read(cache, meta) or {"lines": [], "frame_rate": 1}
     lines = [line for line in manifest["lines"] if not line["voice"].startswith("none")]
-    key = hashlib.sha256(json.dumps([VERSION, samples, [(x["key"], x["frame"]) for x in lines]])
+    key = hashlib.sha256(json.dumps([MASTERING_VERSION, samples, [(x["key"], x["frame"]) for x in lines]])
                          .encode()).hexdigest()
     path = cache / f"{meta['scene']}.voice.npy"
     record = store.read_json(path.with_suffix(".json")) or {}

@@ -22,7 +22,6 @@ import numpy as np
 
 from .voice import SAMPLE_RATE
 
-VERSION = 1  # of the mastering: part of every cached scene track's key
 TARGET_LUFS = -14.0
 MAX_TRUE_PEAK = -1.0  # dBTP, in the encoded file
 LIMIT = -2.0  # dBFS sample ceiling of the limiter: room for AAC's overshoot
@@ -82,8 +81,13 @@ def true_peak(track: np.ndarray) -> float:
     for start, sample_peak in sorted(zip(starts, sample_peaks), key=lambda x: -x[1]):
         if sample_peak * TRUE_PEAK_HEADROOM <= peak:
             break
-        piece = resample_poly(track[max(0, start - pad):start + block + pad], 4, 1)
-        peak = max(peak, sample_peak, float(np.max(np.abs(piece))))
+        # The block with `pad` samples of context each side, oversampled; the peak is read
+        # from the block's own span only: resample_poly takes the signal as zero beyond
+        # the piece, and the step it sees there rings over the true level at the edges.
+        lead = min(pad, start)
+        piece = resample_poly(track[start - lead:start + block + pad], 4, 1)
+        inside = piece[4 * lead:4 * (lead + len(track[start:start + block]))]
+        peak = max(peak, sample_peak, float(np.max(np.abs(inside))))
     return 20 * np.log10(max(peak, 1e-12))
 
 
