@@ -65,8 +65,9 @@ def _resolve(project: Project, names: tuple[str, ...]) -> list[Scene]:
 
 
 def _render_stale(pipe, states, jobs: int, console, verb: str = "rendering", cluster=None,
-                  split: str | int = "auto"):
-    """Render the stale states with a progress display; return (results, failure lines)."""
+                  split: str | int = "auto", on_scene=None):
+    """Render the stale states with a progress display; return (results, failure lines).
+    ``on_scene`` is called with each scene's committed meta as soon as it is rendered."""
     from .pipeline import FRESH
     from .progress import BuildProgress
 
@@ -87,7 +88,7 @@ def _render_stale(pipe, states, jobs: int, console, verb: str = "rendering", clu
     where = f" on {cluster.name}" if cluster is not None else ""
     title = f"{verb} {len(todo)} scene(s) at -q{pipe.quality}{where}"
     with BuildProgress(console, title) as events:
-        results = pipe.render(todo, jobs, events, cluster, split)
+        results = pipe.render(todo, jobs, events, cluster, split, on_scene)
     for res in results:
         if res.ok:
             res.state.meta, res.state.status = res.meta, FRESH
@@ -183,9 +184,13 @@ def build_cmd(quality: str, jobs: int | None, split: str | int, cluster: str | N
         stale = [st for st in states if st.status not in (FRESH, MISSING)]
         if thumb is not None and thumb.status not in (FRESH, MISSING):
             stale.append(thumb)
-        with cluster_session(cluster if stale else None) as session:
+        from .narrated import Premaster
+
+        with cluster_session(cluster if stale else None) as session, \
+                Premaster(project.root, pipe.cache) as premaster:
             results, failures = _render_stale(pipe, stale, jobs or _default_jobs(), console,
-                                              cluster=session, split=split)
+                                              cluster=session, split=split,
+                                              on_scene=premaster.submit)
         missing = [st for st in states if st.status == MISSING]
         cached = len(states) - len(missing) - len([r for r in results if r.state is not thumb])
         out = project.out_dir(quality)

@@ -128,36 +128,84 @@ def scene_voice(root: Path, lines: list[dict[str, Any]], frame_rate: Fraction, f
     return True
 
 
-def _scene_track(root: Path, cache: Path, meta: dict[str, Any], samples: int):
-    """A scene's mastered voice, ``samples`` long, from its cache or made (and cached) now."""
+def _scene_track(root: Path, cache: Path, meta: dict[str, Any], samples: int | None = None):
+    """A scene's mastered voice from its cache, or made (and cached) now; ``samples`` long
+    (padded with silence or cut at its silent tail) when given, else the scene's own length.
+
+    The master is made at the scene's own length, so that it does not depend on where the
+    scene falls in the lecture (a sample either way, by rounding) and can be made as
+    soon as the scene is rendered (``Premaster``).
+    """
     import hashlib
     import json
 
     import numpy as np
 
+    from narration.mix import sample_at
     from narration.recipe import MASTERING_VERSION
 
+    own = sample_at(Fraction(meta["duration_exact"])) if meta.get("duration_exact") else samples
+    if own is None:
+        raise ValueError(f"{meta.get('scene')}: no duration recorded to master its voice at")
     manifest = read(cache, meta) or {"lines": [], "frame_rate": 1}
     lines = [line for line in manifest["lines"] if not line["voice"].startswith("none")]
-    key = hashlib.sha256(json.dumps([MASTERING_VERSION, samples, [(x["key"], x["frame"]) for x in lines]])
+    key = hashlib.sha256(json.dumps([MASTERING_VERSION, own, [(x["key"], x["frame"]) for x in lines]])
                          .encode()).hexdigest()
     path = cache / f"{meta['scene']}.voice.npy"
     record = store.read_json(path.with_suffix(".json")) or {}
+    track = None
     if record.get("key") == key and path.is_file():
         try:
-            track = np.load(path)
-            if len(track) == samples and store.sha256_file(path) == record.get("sha256"):
-                return track, len(lines)
+            kept = np.load(path)
+            if len(kept) == own and store.sha256_file(path) == record.get("sha256"):
+                track = kept
         except (OSError, ValueError):
             pass
-    fps = Fraction(manifest["frame_rate"]).limit_denominator(1001)
-    track = master_lines(root, lines, fps, samples)
-    tmp = store.tmp_name(path)
-    with open(tmp, "wb") as fh:
-        np.save(fh, track)
-    store.commit(tmp, path)
-    store.write_json(path.with_suffix(".json"), {"key": key, "sha256": store.sha256_file(path)})
+    if track is None:
+        fps = Fraction(manifest["frame_rate"]).limit_denominator(1001)
+        track = master_lines(root, lines, fps, own)
+        tmp = store.tmp_name(path)
+        with open(tmp, "wb") as fh:
+            np.save(fh, track)
+        store.commit(tmp, path)
+        store.write_json(path.with_suffix(".json"), {"key": key, "sha256": store.sha256_file(path)})
+    if samples is not None and samples != len(track):
+        track = np.pad(track, (0, max(0, samples - len(track))))[:samples]
     return track, len(lines)
+
+
+class Premaster:
+    """Master each scene's voice in a background thread as soon as the scene is rendered.
+
+    The lecture's join needs every scene's master; made here, the early scenes' are
+    made while later scenes still render, instead of all of them after the last one.
+    The renders run in other processes, so this thread only competes with the build's
+    own, mostly idle, main thread. A failure is left for the join to meet and report.
+    """
+
+    def __init__(self, root: Path, cache: Path) -> None:
+        self.root, self.cache = root, cache
+        self._pool = None
+
+    def __enter__(self) -> "Premaster":
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="premaster")
+        return self
+
+    def submit(self, meta: dict[str, Any] | None) -> None:
+        if self._pool is not None and meta and meta.get("narration"):
+            self._pool.submit(self._master, meta)
+
+    def _master(self, meta: dict[str, Any]) -> None:
+        try:
+            _scene_track(self.root, self.cache, meta)
+        except Exception:  # noqa: BLE001 - the join masters it again and reports the error
+            pass
+
+    def __exit__(self, kind, *_) -> None:
+        self._pool.shutdown(wait=kind is None, cancel_futures=kind is not None)
+        self._pool = None
 
 
 def mix(root: Path, cache: Path, metas: list[dict[str, Any]], offsets: list[Fraction],

@@ -136,15 +136,16 @@ class Pipeline:
     # -- rendering ------------------------------------------------------------------------
 
     def render(self, states: list[SceneState], jobs: int, events=None, cluster=None,
-               split: str | int = "auto") -> list["RenderResult"]:
+               split: str | int = "auto", on_scene=None) -> list["RenderResult"]:
         """Render `states` (all stale) with up to `jobs` local workers, or on a `cluster`,
         longest first, cutting long scenes into chunks when `split` allows (see
         lecture/scheduler.py). Each finished scene is validated and committed to the
-        cache at once, so an interrupted or partly failed build keeps what did finish.
+        cache at once, so an interrupted or partly failed build keeps what did finish,
+        and handed to ``on_scene`` (its meta) when given.
         """
         from . import scheduler
 
-        return scheduler.render(self, states, jobs, events, cluster, split)
+        return scheduler.render(self, states, jobs, events, cluster, split, on_scene)
 
     def _estimate(self, st: SceneState) -> float:
         """Expected render cost, for longest-first scheduling."""

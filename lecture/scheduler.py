@@ -55,7 +55,7 @@ class Events:
 
 
 def render(pipe, states: list, jobs: int, events: Events | None = None, cluster=None,
-           split: str | int = "auto") -> list[RenderResult]:
+           split: str | int = "auto", on_scene=None) -> list[RenderResult]:
     """Render `states` (all stale) with `jobs` local workers, or on `cluster`; see above."""
     events = events or Events()
     chunk_store = ChunkStore(pipe.project.lecture_dir / "chunks" / pipe.quality)
@@ -90,11 +90,16 @@ def render(pipe, states: list, jobs: int, events: Events | None = None, cluster=
     results: list[RenderResult] = []
     spent: dict[str, list[JobOutcome]] = {}
 
-    def finish_scene(name: str) -> None:
-        st = by_name[name]
-        res = _assemble(pipe, st, plan_of[name], parts[name], spent.get(name, []), chunk_store)
+    def scene_done(st, res: RenderResult) -> None:
         results.append(res)
         events.scene_done(st, res)
+        if on_scene is not None and res.ok:
+            on_scene(res.meta)
+
+    def finish_scene(name: str) -> None:
+        st = by_name[name]
+        scene_done(st, _assemble(pipe, st, plan_of[name], parts[name], spent.get(name, []),
+                                 chunk_store))
 
     for name in parts:  # every chunk already kept by an earlier, interrupted build
         if len(parts[name]) == len(plan_of[name]):
@@ -114,9 +119,7 @@ def render(pipe, states: list, jobs: int, events: Events | None = None, cluster=
                     out = fut.result()
                     events.job_done(out)
                     if job.chunk is None:
-                        res = _commit_whole(pipe, by_name[job.scene], out)
-                        results.append(res)
-                        events.scene_done(by_name[job.scene], res)
+                        scene_done(by_name[job.scene], _commit_whole(pipe, by_name[job.scene], out))
                         continue
                     spent.setdefault(job.scene, []).append(out)
                     if out.ok:

@@ -91,6 +91,16 @@ def true_peak(track: np.ndarray) -> float:
     return 20 * np.log10(max(peak, 1e-12))
 
 
+def channels_true_peak(track: np.ndarray) -> float:
+    """dBTP of an (n, channels) track: the highest channel's, the channels measured at once
+    (scipy's resampler runs without the GIL), each from a contiguous copy."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    channels = [np.ascontiguousarray(track[:, k]) for k in range(track.shape[1])]
+    with ThreadPoolExecutor(len(channels)) as pool:
+        return max(pool.map(true_peak, channels))
+
+
 def loudness(track: np.ndarray) -> Loudness:
     """Integrated loudness and true peak of a track as heard: a 1-D (mono) track is the
     lecture's voice, played on both channels of the stereo file, so it is measured so."""
@@ -102,7 +112,7 @@ def loudness(track: np.ndarray) -> Loudness:
         return Loudness(float(meter.integrated_loudness(track.astype(np.float64)))
                         + 10 * np.log10(2), true_peak(track))
     return Loudness(float(meter.integrated_loudness(track.astype(np.float64))),
-                    max(true_peak(track[:, k]) for k in range(track.shape[1])))
+                    channels_true_peak(track))
 
 
 def run_filters(track: np.ndarray, chain: Sequence[tuple[str, str]]) -> np.ndarray:
@@ -220,7 +230,7 @@ def make_track(parts: Sequence[np.ndarray], target: Path) -> float:
         if not np.any(track):
             break
         decoded = decode(target, stereo=True)
-        peak = max(true_peak(decoded[:, 0]), true_peak(decoded[:, 1]))
+        peak = channels_true_peak(decoded)
         if peak <= MAX_TRUE_PEAK:
             break
         track = (track * 10 ** (-(peak - MAX_TRUE_PEAK + 0.1) / 20)).astype(np.float32)

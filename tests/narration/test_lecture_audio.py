@@ -161,3 +161,30 @@ def test_a_voice_model_that_fails_its_check_stops_the_build_before_rendering(
     error = done.stderr.strip().splitlines()
     assert len(error) == 1 and "expected 000000000000" in error[0] and "make setup" in error[0]
     assert "rendered" not in done.stdout
+
+
+def test_scenes_mastered_while_rendering_give_the_track_mastered_at_the_join(narrated: Path) -> None:
+    """The build masters each scene's voice as soon as the scene is rendered (Premaster); a
+    join that finds no master and makes them all itself gives the same samples."""
+    from lecture import narrated as pipeline_voice
+
+    cache = narrated / "media/lecture/scenes/l"
+    built = decode(narrated / OUT / "lecture.mp4", stereo=True)
+    masters = sorted(cache.glob("*.voice.npy"))
+    assert {p.name for p in masters} == {"Alpha.voice.npy", "Beta.voice.npy"}
+    metas = {p.name.split(".")[0]: json.loads(p.with_name(p.name.split(".")[0] + ".json")
+                                              .read_text()) for p in masters}
+    made = {p.name: np.load(p) for p in masters}
+    for path in masters:
+        path.unlink()
+    with pipeline_voice.Premaster(narrated, cache) as premaster:
+        for meta in metas.values():
+            premaster.submit(meta)
+    for path in masters:  # made again, at the scene's own length, and the same
+        assert np.array_equal(np.load(path), made[path.name])
+    for path in cache.glob("*.voice.*"):
+        path.unlink()
+    (narrated / OUT / "manifest.json").unlink()  # the lecture is joined (and mixed) again
+    done = lecture(narrated, "build", "-q", "l", timeout=300)
+    assert done.returncode == 0, done.stderr + done.stdout
+    assert np.array_equal(decode(narrated / OUT / "lecture.mp4", stereo=True), built)
