@@ -86,7 +86,7 @@ def true_peak(track: np.ndarray) -> float:
         # the piece, and the step it sees there rings over the true level at the edges.
         lead = min(pad, start)
         piece = resample_poly(track[start - lead:start + block + pad], 4, 1)
-        inside = piece[4 * lead:4 * (lead + len(track[start:start + block]))]
+        inside = piece[4 * lead:4 * (lead + min(block, len(track) - start))]
         peak = max(peak, sample_peak, float(np.max(np.abs(inside))))
     return 20 * np.log10(max(peak, 1e-12))
 
