@@ -44,7 +44,7 @@ PREVIEW_PRESET = "veryfast"
 PREVIEW_MAX_HEIGHT = 720  # -q l and -q m
 ENV = "LECTURE_SEGMENT_ENCODING"
 # Bump when the way frames become the stream changes without changing the options.
-VERSION = "3"
+VERSION = "4"  # 4: a still held for whole GOPs is one GOP encoded, its packets repeated
 
 
 def enabled() -> bool:

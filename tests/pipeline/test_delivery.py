@@ -189,3 +189,50 @@ def test_frames_are_converted_from_manims_pixels_without_a_copy_and_unchanged() 
         copied = colour.to_stream(av.VideoFrame.from_ndarray(np.ascontiguousarray(source),
                                                              format="rgba"))
         assert np.array_equal(wrapped.to_ndarray(), copied.to_ndarray())
+
+
+def _encode_with_a_still(path: Path, shortcut: bool) -> int:
+    """30 moving frames, a still held for 100 frames, 5 moving frames, at 60 fps; returns how
+    many frames x264 was given."""
+    from fractions import Fraction
+
+    from manim._config.video_encoder import VideoEncoderSpec
+
+    from lecture.delivery.writer import SegmentEncoder
+
+    spec = VideoEncoderSpec(container_format="mp4", codec="libx264", pixel_format="yuv420p",
+                            width=320, height=180, frame_rate=Fraction(60),
+                            options=tuple(delivery.encoder_options(1080, 60).items()))
+    encoder = SegmentEncoder(target=path, spec=spec)
+    if not shortcut:
+        encoder._gop = None
+    pixels = np.zeros((180, 320, 4), np.uint8)
+    for i in range(30):
+        pixels[:, :, :3] = i * 5
+        pixels[50:60, i * 5:i * 5 + 20] = 255
+        encoder.write_frame(pixels.copy())
+    encoder.write_frame(pixels.copy(), repeat=100)
+    for i in range(5):
+        pixels[100:110, i * 9:i * 9 + 30] = 128
+        encoder.write_frame(pixels.copy())
+    encoder.finish()
+    return encoder._next_pts
+
+
+def test_a_still_is_one_gop_encoded_and_repeated_with_the_same_frames(tmp_path: Path) -> None:
+    """A still held for whole GOPs costs x264 one GOP (and what is left over), not all of them;
+    the video decodes to the very frames of encoding every one, in closed GOPs of 30 at a
+    constant frame rate."""
+    fast, plain = tmp_path / "still.mp4", tmp_path / "plain.mp4"
+    assert _encode_with_a_still(fast, shortcut=True) == 30 + 30 + 10 + 5  # 100 = 3 GOPs + 10
+    assert _encode_with_a_still(plain, shortcut=False) == 135
+    with av.open(str(fast)) as a, av.open(str(plain)) as b:
+        ours, theirs = list(a.decode(video=0)), list(b.decode(video=0))
+        step = int(1 / (60 * a.streams.video[0].time_base))
+    assert len(ours) == len(theirs) == 135
+    assert [f.pts for f in ours] == [k * step for k in range(135)]
+    assert all(np.array_equal(x.to_ndarray(), y.to_ndarray()) for x, y in zip(ours, theirs))
+    facts = measure_video(fast)
+    assert facts.gops[:-1] == [30] * 4 and facts.gops[-1] == 15, facts.gops
+    assert facts.keyframes == facts.keyframes_idr == 5 and facts.leading_pictures == 0
+    assert facts.max_b_run <= 2 and facts.filler_bytes == 0
