@@ -25,7 +25,6 @@ from manim import (
     ValueTracker,
     VGroup,
     Write,
-    always_redraw,
     config,
     rate_functions,
 )
@@ -35,6 +34,7 @@ from lessonlib import display
 from lessonlib.lesson import SIGN_LR, SIGN_WEIGHTS
 from scenes import palette
 from scenes.common import NarratedScene, get_axes, get_math, get_text, get_title, mark
+from scenes.memo import get_math_memo, redraw_on_change
 
 LAYERS = (3, 4, 3, 1)  # a small network whose last node outputs w
 DL_DW = r"\frac{dL}{dw}"
@@ -119,11 +119,11 @@ class Intro(NarratedScene):
         return VGroup(dot, value, name)
 
     def get_weight(self, axes, tracker: ValueTracker) -> VGroup:
-        """The weight on the axis, and a bar up to the loss it scores."""
-        def draw():
-            w = tracker.get_value()
+        """The weight on the axis, and a bar up to the loss it scores (redrawn only when the
+        weight moves, its label a clone of one formula: scenes/memo.py)."""
+        def draw(w):
             foot, top = axes.c2p(w, 0), axes.c2p(w, lessonlib.mse(w))
-            label = get_math("w", color=palette.WEIGHT)
+            label = get_math_memo("w", color=palette.WEIGHT)
             label.next_to(foot, DOWN, buff=0.25)
             return VGroup(
                 Line(foot, top, color=palette.LOSS, stroke_width=6),
@@ -131,7 +131,7 @@ class Intro(NarratedScene):
                 Dot(foot, radius=0.11, color=palette.WEIGHT),
                 label,
             ).set_z_index(2)
-        return always_redraw(draw)
+        return redraw_on_change(tracker.get_value, draw)
 
     def get_legend(self, entries) -> VGroup:
         """Rows of (symbol, words, colour): the symbols in one column, the words in another."""
