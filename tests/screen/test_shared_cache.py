@@ -60,10 +60,18 @@ def test_processes_sharing_a_cold_cache_all_succeed(tmp_path):
 
 @pytest.mark.slow
 def test_the_stress_test_catches_the_races_without_the_fix(tmp_path):
-    """Unpatched Manim fails it (in every one of 6 trial runs, 2 of 3 processes failed)."""
-    outcomes = _stress(tmp_path, fix=False)
-    failures = [o for o in outcomes if o != "ok"]
-    assert failures, "the races did not show: the stress test would not catch them"
+    """Unpatched Manim fails it (in every one of 6 trial runs, 2 of 3 processes failed, on a
+    quiet machine). Under a loaded test run the processes fall out of step now and then, so
+    up to three fresh cold caches are tried; the fixed code passes every one of them."""
+    failures: list[str] = []
+    for attempt in range(3):
+        media = tmp_path / f"attempt{attempt}"
+        media.mkdir()
+        outcomes = _stress(media, fix=False)
+        failures = [o for o in outcomes if o != "ok"]
+        if failures:
+            break
+    assert failures, "the races did not show in 3 tries: the stress test would not catch them"
     # Each is one of the races: a scratch copy deleted under a reader, a half-written SVG,
     # or LaTeX's by-products swept away by another process's clean-up.
     assert all(("FileNotFoundError" in f and "_.svg" in f) or "ParseError" in f
