@@ -105,13 +105,18 @@ def _clip_samples(root: Path, line: dict[str, Any]):
     return read_wav(clip.wav)
 
 
+def _spoken(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The lines said aloud (a draft's lines, voice "none", have no clip)."""
+    return [x for x in lines if not x["voice"].startswith("none")]
+
+
 def master_lines(root: Path, lines: list[dict[str, Any]], frame_rate: Fraction, samples: int):
-    """One scene's spoken lines placed at their frames on a track ``samples`` long, mastered."""
+    """Spoken lines (see ``_spoken``) placed at their frames on a track ``samples`` long,
+    mastered."""
     from narration.mix import Placement, build_track, master
 
     placed = build_track([Placement(Fraction(int(x["frame"])) / frame_rate, _clip_samples(root, x))
-                          for x in lines if not x["voice"].startswith("none")],
-                         Fraction(samples, 48_000))
+                          for x in lines], Fraction(samples, 48_000))
     return master(placed)[0]
 
 
@@ -121,9 +126,10 @@ def scene_voice(root: Path, lines: list[dict[str, Any]], frame_rate: Fraction, f
     its voice); False when the scene says nothing aloud."""
     from narration.mix import make_track, sample_at
 
-    if not any(not x["voice"].startswith("none") for x in lines):
+    spoken = _spoken(lines)
+    if not spoken:
         return False
-    make_track([master_lines(root, lines, frame_rate, sample_at(Fraction(frames) / frame_rate))],
+    make_track([master_lines(root, spoken, frame_rate, sample_at(Fraction(frames) / frame_rate))],
                target)
     return True
 
@@ -148,7 +154,7 @@ def _scene_track(root: Path, cache: Path, meta: dict[str, Any], samples: int | N
     if own is None:
         raise ValueError(f"{meta.get('scene')}: no duration recorded to master its voice at")
     manifest = read(cache, meta) or {"lines": [], "frame_rate": 1}
-    lines = [line for line in manifest["lines"] if not line["voice"].startswith("none")]
+    lines = _spoken(manifest["lines"])
     key = hashlib.sha256(json.dumps([MASTERING_VERSION, own, [(x["key"], x["frame"]) for x in lines]])
                          .encode()).hexdigest()
     path = cache / f"{meta['scene']}.voice.npy"
