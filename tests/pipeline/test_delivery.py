@@ -178,7 +178,7 @@ def test_pixels_are_bt709_as_the_tags_say(tmp_path: Path) -> None:
 def test_frames_are_converted_from_manims_pixels_without_a_copy_and_unchanged() -> None:
     """The encoder wraps Manim's RGBA array instead of copying it; the YUV it gets is the
     same as from a copied frame, also for an array whose rows are padded."""
-    from lecture.delivery.writer import _rgba_frame
+    from lecture.delivery.colour import rgba_frame as _rgba_frame
 
     rng = np.random.default_rng(0)
     pixels = rng.integers(0, 256, (90, 160, 4), dtype=np.uint8)
