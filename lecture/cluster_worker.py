@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from . import store
+from .runner import render_env
 
 PLUGIN = "lecture-render"
 
@@ -54,8 +55,7 @@ class LecturePlugin(_worker_plugin_base()):
                       or Path.home() / ".cache" / "gradient-lecture")
         self.media = Path(self.media_dir) if self.media_dir else shared / "media"
         self.voice = Path(self.voice_dir) if self.voice_dir else shared / "voice"
-        env = dict(os.environ)
-        env.setdefault("PYTHONUNBUFFERED", "1")
+        env = render_env()
         self.zygote = Zygote(self.base, env)
         self.lock = threading.Lock()
 

@@ -90,6 +90,23 @@ class JobOutcome:
         return bool(self.outcome and self.outcome.get("ok"))
 
 
+# glibc's malloc hands an allocation of 128 KiB or more back to the kernel when it is
+# freed (and, past that, grows the threshold only up to the largest freed). A render makes
+# and frees frames of 8 MB (1080p RGBA) all the time, and every new one is zeroed by the
+# kernel page by page. Freed blocks up to 32 MiB stay in the heap for the next frame: on
+# Recap and Intro at -q h the system CPU time falls by 0.4 to 1 s (of 2 to 2.4 s), about
+# 3% of the render, and the peak memory grows by about 100 MiB.
+MALLOC_TUNABLES = "glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=268435456"
+
+
+def render_env() -> dict[str, str]:
+    """The environment for render processes (a render server's, a worker's)."""
+    env = dict(os.environ)
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    env.setdefault("GLIBC_TUNABLES", MALLOC_TUNABLES)
+    return env
+
+
 class LocalRunner:
     """Runs up to ``jobs`` render workers at once on this machine; stops them all on interrupt.
 
@@ -115,9 +132,7 @@ class LocalRunner:
 
     @staticmethod
     def _env() -> dict[str, str]:
-        env = dict(os.environ)
-        env.setdefault("PYTHONUNBUFFERED", "1")
-        return env
+        return render_env()
 
     def submit(self, job: Job) -> Future:
         return self._pool.submit(self._run, job)

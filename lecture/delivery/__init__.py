@@ -88,7 +88,8 @@ def cache_token(quality: str) -> str:
 
 
 def configure(config) -> None:
-    """Set Manim's segment encoder options (`config`: manim.config, after the CLI is read).
+    """Set Manim's segment encoder options (`config`: manim.config, after the CLI is read),
+    and its sound track's encoder (`sound`).
 
     Options already in the configuration (manim.cfg, --encoder-option) are kept on
     top, for experiments; `lecture check` still judges the result.
@@ -96,6 +97,9 @@ def configure(config) -> None:
     if enabled():
         ours = encoder_options(int(config.pixel_height), float(config.frame_rate))
         config.video_encoder_options = {**ours, **config.video_encoder_options}
+        from . import sound  # the scene's own sound track: the fast AAC coder
+
+        sound.install()
 
 
 def scene_arguments(config) -> dict:
