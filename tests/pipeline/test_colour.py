@@ -96,7 +96,7 @@ def _encode(path: Path, banded: bool) -> list[bytes]:
         return [bytes(p) for p in container.demux(video=0) if p.size]
 
 
-def test_x264_gets_the_same_pictures_from_the_reused_frame(tmp_path: Path) -> None:
+def test_x264_gets_the_same_pictures_from_the_reused_frame(tmp_path: Path, pinned_malloc) -> None:
     """The converter updates one frame in place between encode() calls; x264 copies each
     picture it takes, so the stream is the one whole conversions make, byte for byte."""
     banded = _encode(tmp_path / "banded.mp4", banded=True)

@@ -219,7 +219,8 @@ def _encode_with_a_still(path: Path, shortcut: bool) -> int:
     return encoder._next_pts
 
 
-def test_a_still_is_one_gop_encoded_and_repeated_with_the_same_frames(tmp_path: Path) -> None:
+def test_a_still_is_one_gop_encoded_and_repeated_with_the_same_frames(tmp_path: Path,
+                                                                       pinned_malloc) -> None:
     """A still held for whole GOPs costs x264 one GOP (and what is left over), not all of them;
     the video decodes to the very frames of encoding every one, in closed GOPs of 30 at a
     constant frame rate."""
