@@ -72,7 +72,7 @@ class ClusterRunner:
         self._polled = 0.0
         self._waiting: deque[tuple[Job, Future]] = deque()  # in the order submitted
         self._sent = 0  # jobs with Dask and not yet settled
-        self._slots = 1
+        self._slots = self.slots
         self._lock = threading.Lock()
 
     @classmethod
@@ -127,9 +127,7 @@ class ClusterRunner:
             except TimeoutError:
                 raise LectureError(f"{name} has no workers (start some with `dask worker "
                                    f"{address}`)") from None
-            runner = cls(project, client, name)
-            runner._slots = runner.slots
-            yield runner
+            yield cls(project, client, name)
         finally:
             client.close()
             if cluster is not None:
@@ -163,6 +161,8 @@ class ClusterRunner:
 
     def _dispatch(self) -> None:
         """Hand Dask the next jobs while fewer are out than the cluster has threads."""
+        from .cluster_worker import render_remote
+
         while True:
             with self._lock:
                 if not self._waiting or self._sent >= self._slots:
@@ -174,8 +174,6 @@ class ClusterRunner:
                        "env": {k: os.environ[k] for k in PASSED_ON if k in os.environ}}
             key = f"lecture-{job.slug}-{job.key[:32]}"
             self._labels[key] = job.label
-            from .cluster_worker import render_remote
-
             dask_future = self.client.submit(render_remote, payload, key=key, pure=False,
                                              retries=1)
             self._futures[key] = dask_future

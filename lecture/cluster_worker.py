@@ -55,8 +55,7 @@ class LecturePlugin(_worker_plugin_base()):
                       or Path.home() / ".cache" / "gradient-lecture")
         self.media = Path(self.media_dir) if self.media_dir else shared / "media"
         self.voice = Path(self.voice_dir) if self.voice_dir else shared / "voice"
-        env = render_env()
-        self.zygote = Zygote(self.base, env)
+        self.zygote = Zygote(self.base, render_env())
         self.lock = threading.Lock()
 
     def teardown(self, worker) -> None:

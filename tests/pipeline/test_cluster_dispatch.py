@@ -43,7 +43,6 @@ class FakeClient:
 
 def runner(client: FakeClient) -> ClusterRunner:
     made = ClusterRunner(None, client, "a fake cluster")
-    made._slots = made.slots
     made._files = lambda job: {}
     made._receive = lambda job, reply: JobOutcome(job, 0, {"ok": True}, where=reply["worker"])
     return made
