@@ -128,11 +128,7 @@ class LocalRunner:
         if use_zygote and os.environ.get("LECTURE_ZYGOTE", "1") != "0":
             from .zygote import Zygote
 
-            self._zygote = Zygote(project.root, self._env())
-
-    @staticmethod
-    def _env() -> dict[str, str]:
-        return render_env()
+            self._zygote = Zygote(project.root, render_env())
 
     def submit(self, job: Job) -> Future:
         return self._pool.submit(self._run, job)
@@ -189,7 +185,7 @@ class LocalRunner:
             with open(log, "wb") as out:
                 proc = subprocess.Popen(cmd, cwd=self.project.root, stdout=out,
                                         stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                        env=self._env())
+                                        env=render_env())
             self._procs.add(proc)
         try:
             _, status, usage = os.wait4(proc.pid, 0)
