@@ -150,12 +150,13 @@ def pinned_malloc():
     """Fill what malloc hands out with one byte pattern while the test runs (glibc's
     M_PERTURB), so that two encodes of the same frames give the same bytes.
 
-    Something in the native encoding path (PyAV, swscale or x264; not found yet)
-    reads memory it has not written: in one process, encoding the same frames again
-    after other encodes gave a different stream now and then (2 to 6 streams in 12
-    encodes on a loaded machine, differing by a few bytes in a frame or two), with
-    x264 on one thread as on several; with M_PERTURB set, 1 stream in 28. Tests that
-    compare two encodes byte for byte, or frame for frame, need that pinned.
+    In one process, encoding the same frames again after other encodes gave a
+    different stream now and then (2 to 6 streams in 12 encodes on a loaded
+    machine, a few bytes apart in a frame or two), with x264 on one thread as on
+    several; with M_PERTURB set, 1 stream in 28 encodes. The cause is not found
+    (valgrind's memcheck reports nothing in PyAV, FFmpeg or x264 for one such
+    encode). Tests that compare two encodes byte for byte, or frame for frame,
+    need that pinned.
     """
     import ctypes
 
