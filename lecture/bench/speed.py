@@ -36,6 +36,10 @@ def _meta(project: Project, quality: str, name: str) -> dict:
 def measure_preview(project: Project, env: dict[str, str]) -> tuple[list[Row], list[str]]:
     """The longest scene's last section against the whole scene, both after an edit."""
     lecture = [sys.executable, "-m", "lecture"]
+    if not all((project.cache_dir("l") / f"{s.name}.json").is_file() for s in project.scenes):
+        # `--only speed` after the scratch project's -q l build was cleared: build it first
+        print("bench: `lecture build -q l` first, to know each scene's sections...", flush=True)
+        run([*lecture, "build", "-q", "l"], project.root, env, "build -q l for the preview")
     scene = max(project.scenes, key=lambda s: _meta(project, "l", s.name)["duration"])
     sections = _meta(project, "l", scene.name)["sections"]
     last = sections[-1]["name"]
