@@ -145,6 +145,23 @@ def chunked_reference(tmp_path_factory) -> Path:
     return root
 
 
+def segment_encoder(target: Path, width: int = 320, height: int = 180,
+                    options_for: int = 1080):
+    """A delivery `SegmentEncoder` of width x height at 60 fps, with the x264 options
+    the build uses at height `options_for` (1080: the delivery preset)."""
+    from fractions import Fraction
+
+    from manim._config.video_encoder import VideoEncoderSpec
+
+    from lecture import delivery
+    from lecture.delivery.writer import SegmentEncoder
+
+    spec = VideoEncoderSpec(container_format="mp4", codec="libx264", pixel_format="yuv420p",
+                            width=width, height=height, frame_rate=Fraction(60),
+                            options=tuple(delivery.encoder_options(options_for, 60).items()))
+    return SegmentEncoder(target=target, spec=spec)
+
+
 @pytest.fixture
 def pinned_malloc():
     """Fill what malloc hands out with one byte pattern while the test runs (glibc's

@@ -3,15 +3,15 @@ whole conversion, frame after frame, and x264 must get the very same pictures.""
 
 from __future__ import annotations
 
-from fractions import Fraction
 from pathlib import Path
 
 import av
 import numpy as np
 from hypothesis import given, settings, strategies as st
 
-from lecture import delivery
 from lecture.delivery import colour
+
+from .conftest import segment_encoder
 
 
 def whole(pixels: np.ndarray) -> list[np.ndarray]:
@@ -75,14 +75,7 @@ def test_without_context_the_band_edges_come_out_wrong(monkeypatch) -> None:
 
 def _encode(path: Path, banded: bool) -> list[bytes]:
     """A dot moving over noise, through the delivery encoder; returns the packets."""
-    from manim._config.video_encoder import VideoEncoderSpec
-
-    from lecture.delivery.writer import SegmentEncoder
-
-    spec = VideoEncoderSpec(container_format="mp4", codec="libx264", pixel_format="yuv420p",
-                            width=320, height=180, frame_rate=Fraction(60),
-                            options=tuple(delivery.encoder_options(1080, 60).items()))
-    encoder = SegmentEncoder(target=path, spec=spec)
+    encoder = segment_encoder(path)
     if not banded:
         encoder._convert = lambda p: colour.to_stream(colour.rgba_frame(p))
     rng = np.random.default_rng(3)

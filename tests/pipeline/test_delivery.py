@@ -26,7 +26,7 @@ from lecture.delivery import colour
 from lecture.publish import bitstream
 from lecture.publish.check import measure_video
 
-from .conftest import REPO, TINY
+from .conftest import REPO, TINY, segment_encoder
 
 pytestmark = pytest.mark.slow
 FPS = 5
@@ -84,19 +84,11 @@ def test_segments_of_any_length_join_at_a_constant_frame_rate(tmp_path: Path) ->
     Manim's concatenation starts the next segment early and the frame rate is no longer constant."""
     import io
     from collections import Counter
-    from fractions import Fraction
 
-    from manim._config.video_encoder import VideoEncoderSpec
-
-    from lecture.delivery.writer import SegmentEncoder
-
-    spec = VideoEncoderSpec(container_format="mp4", codec="libx264", pixel_format="yuv420p", width=160,
-                            height=90, frame_rate=Fraction(60),
-                            options=tuple(delivery.encoder_options(90, 60).items()))
     lengths = (140, 163, 140)  # frames; 140 / 60 s is a third of a millisecond past 2333 ms
     parts = []
     for k, frames in enumerate(lengths):
-        encoder = SegmentEncoder(target=tmp_path / f"part{k}.mp4", spec=spec)
+        encoder = segment_encoder(tmp_path / f"part{k}.mp4", 160, 90, options_for=90)
         pixels = np.zeros((90, 160, 4), np.uint8)
         for i in range(frames - 3):
             pixels[:, :, :] = (i % 7) * 30
@@ -194,16 +186,7 @@ def test_frames_are_converted_from_manims_pixels_without_a_copy_and_unchanged() 
 def _encode_with_a_still(path: Path, shortcut: bool) -> int:
     """30 moving frames, a still held for 100 frames, 5 moving frames, at 60 fps; returns how
     many frames x264 was given."""
-    from fractions import Fraction
-
-    from manim._config.video_encoder import VideoEncoderSpec
-
-    from lecture.delivery.writer import SegmentEncoder
-
-    spec = VideoEncoderSpec(container_format="mp4", codec="libx264", pixel_format="yuv420p",
-                            width=320, height=180, frame_rate=Fraction(60),
-                            options=tuple(delivery.encoder_options(1080, 60).items()))
-    encoder = SegmentEncoder(target=path, spec=spec)
+    encoder = segment_encoder(path)
     if not shortcut:
         encoder._gop = None
     pixels = np.zeros((180, 320, 4), np.uint8)
