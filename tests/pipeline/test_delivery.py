@@ -220,3 +220,35 @@ def test_a_still_is_one_gop_encoded_and_repeated_with_the_same_frames(tmp_path: 
     assert facts.gops[:-1] == [30] * 4 and facts.gops[-1] == 15, facts.gops
     assert facts.keyframes == facts.keyframes_idr == 5 and facts.leading_pictures == 0
     assert facts.max_b_run <= 2 and facts.filler_bytes == 0
+
+
+def _stream_bytes(options: dict[str, str], thread_count: int) -> bytes:
+    """The packets x264 makes of 12 moving frames of noise at 640x360, its context asking
+    for `thread_count` slice threads (what PyAV asks for on a machine of that many cores)."""
+    from fractions import Fraction
+
+    rng = np.random.default_rng(3)
+    background = rng.integers(0, 256, (360, 640, 3), np.uint8)
+    codec = av.CodecContext.create("libx264", "w")
+    codec.width, codec.height, codec.pix_fmt = 640, 360, "yuv420p"
+    codec.time_base, codec.framerate = Fraction(1, 60), Fraction(60)
+    codec.thread_type, codec.thread_count = "SLICE", thread_count
+    codec.options = options
+    data = bytearray()
+    for i in range(12):
+        frame = av.VideoFrame.from_ndarray(np.roll(background, 7 * i, axis=1), format="rgb24")
+        frame = frame.reformat(format="yuv420p")
+        frame.pts, frame.time_base = i, Fraction(1, 60)
+        data += b"".join(bytes(p) for p in codec.encode(frame))
+    data += b"".join(bytes(p) for p in codec.encode(None))
+    return bytes(data)
+
+
+def test_the_stream_does_not_depend_on_how_many_cores_the_machine_has(pinned_malloc) -> None:
+    """x264 is pinned to one thread: a render on a 4-core worker and one on a 1-core worker
+    are the same bytes. Without the pin, the slices follow the thread count (the control)."""
+    options = delivery.encoder_options(360, 60)
+    assert _stream_bytes(options, 4) == _stream_bytes(options, 1)
+    unpinned = {**options, "x264-params": options["x264-params"].replace(":threads=1", "")}
+    assert unpinned != options
+    assert _stream_bytes(unpinned, 4) != _stream_bytes(unpinned, 1)
