@@ -55,6 +55,29 @@ def check_voice(root: Path) -> None:
         raise LectureError(str(exc)) from None
 
 
+def needs_synthesis(root: Path, caches: list[Path], names: list[str]) -> bool:
+    """Will rendering these scenes synthesise speech? A guess, from their last narration
+    manifests at any quality: a scene never rendered, or a spoken line whose clip is not in
+    the clip cache, means yes. It decides only whether the voice is loaded ahead (zygote)."""
+    from narration import config
+    from narration.cache import ClipCache
+
+    try:
+        cfg = _config(root)
+    except LectureError:
+        return False  # the build stops on it before rendering (check_voice)
+    if cfg.engine == "none":
+        return False
+    clips = ClipCache(config.cache_dir(root))
+    for name in names:
+        manifests = [m for cache in caches if (m := store.read_json(cache / f"{name}.narration.json"))]
+        if not manifests:
+            return True
+        if any(not clips.has(x["key"]) for m in manifests[:1] for x in _spoken(m.get("lines", []))):
+            return True
+    return False
+
+
 def commit(cache: Path, name: str, outcome: dict[str, Any], frame_rate: float) -> dict[str, Any]:
     """Write <name>.narration.json from a render's outcome; the meta fields that record it."""
     lines = outcome.get("narration")

@@ -115,7 +115,8 @@ class LocalRunner:
     each worker is a fresh `python -m lecture.worker` process.
     """
 
-    def __init__(self, project: Project, jobs: int, use_zygote: bool = True) -> None:
+    def __init__(self, project: Project, jobs: int, use_zygote: bool = True,
+                 preload_voice: bool = False) -> None:
         self.project = project
         self.slots = max(1, jobs)
         self._pool = ThreadPoolExecutor(max_workers=self.slots)
@@ -126,9 +127,17 @@ class LocalRunner:
         self._ids = itertools.count()
         self._zygote = None
         if use_zygote and os.environ.get("LECTURE_ZYGOTE", "1") != "0":
-            from .zygote import Zygote
+            from .zygote import PRELOAD, Zygote
 
-            self._zygote = Zygote(project.root, render_env())
+            env = render_env()
+            if preload_voice:
+                env[PRELOAD] = "1"
+            self._zygote = Zygote(project.root, env)
+
+    @property
+    def voice_seconds(self) -> float:
+        """CPU seconds the render server spent loading the voice for every render."""
+        return self._zygote.voice_seconds if self._zygote is not None else 0.0
 
     def submit(self, job: Job) -> Future:
         return self._pool.submit(self._run, job)

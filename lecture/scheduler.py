@@ -85,7 +85,9 @@ def render(pipe, states: list, jobs: int, events: Events | None = None, cluster=
     todo.sort(key=lambda j: j.estimate, reverse=True)
     by_name = {st.name: st for st in states}
     plan_of = {name: plans[name] for name in parts}
-    runner = cluster or LocalRunner(pipe.project, jobs, use_zygote=len(todo) > 1)
+    forked = len(todo) > 1  # one render is not worth a render server
+    runner = cluster or LocalRunner(pipe.project, jobs, use_zygote=forked,
+                                    preload_voice=forked and _speaks(pipe, todo))
     events.planned(todo, runner)
     results: list[RenderResult] = []
     spent: dict[str, list[JobOutcome]] = {}
@@ -142,11 +144,25 @@ def render(pipe, states: list, jobs: int, events: Events | None = None, cluster=
             raise
         if cluster is None:
             runner.close()
+            # The voice loaded once for every render is the voice's cost too (bench/voice.py).
+            store.write_json(pipe.cache / BUILD_RECORD, {"voice_preload_seconds": runner.voice_seconds})
     finally:
         if in_main:
             signal.signal(signal.SIGTERM, previous)
     order = {st.name: i for i, st in enumerate(states)}
     return sorted(results, key=lambda r: order[r.state.name])
+
+
+BUILD_RECORD = "build.json"
+
+
+def _speaks(pipe, todo: list[Job]) -> bool:
+    """Will these renders synthesise speech (so the render server should load the voice)?"""
+    from .narrated import needs_synthesis
+    from .project import QUALITIES
+
+    caches = [pipe.cache, *(pipe.project.cache_dir(q) for q in QUALITIES if q != pipe.quality)]
+    return needs_synthesis(pipe.project.root, caches, sorted({job.scene for job in todo}))
 
 
 def _kept(parts, spent, name: str) -> int:

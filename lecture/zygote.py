@@ -9,7 +9,10 @@ writes two JSON lines on stdout: {"id", "pid"} when the child starts and
 {"id", "code", "max_rss_kib", "cpu_seconds"} when it ends (from wait4, so the
 figures are that child's own: its peak memory and its user + system CPU time).
 A job may name a working folder, environment variables and a window of the
-scene to render (lecture/fastforward.py).
+scene to render (lecture/fastforward.py). With $LECTURE_PRELOAD_VOICE=1 the server
+also loads the project's voice before its first fork, so that renders which
+synthesise speech do not each load the model (the build asks for it when its
+renders will speak: `narrated.needs_synthesis`).
 """
 
 from __future__ import annotations
@@ -46,6 +49,26 @@ def _child(job: dict) -> None:
             os._exit(code)
 
 
+PRELOAD = "LECTURE_PRELOAD_VOICE"  # "1": load the project's voice before the first fork
+
+
+def _preload_voice() -> float:
+    """Load the project's voice for every render forked from here (narration.voice.preload);
+    the CPU seconds it took. A voice that cannot load is left to the render that needs it,
+    which fails with the voice's own message."""
+    import time
+
+    started = time.process_time()
+    try:
+        from narration import config
+        from narration.voice import preload
+
+        preload(config.make_voice(config.load(config.find_root())))
+    except Exception:  # noqa: BLE001 - see above
+        pass
+    return round(time.process_time() - started, 3)
+
+
 def serve() -> None:
     _die_with_parent()
     import manim  # noqa: F401 - the point: children inherit it already imported
@@ -66,7 +89,8 @@ def serve() -> None:
              "max_rss_kib": int(usage.ru_maxrss),
              "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 3)})
 
-    say({"ready": True})
+    preloaded = _preload_voice() if os.environ.get(PRELOAD) == "1" else 0.0
+    say({"ready": True, "voice_seconds": preloaded})
     reapers = []
     for line in sys.stdin:
         if not line.strip():
@@ -97,6 +121,7 @@ class Zygote:
         self._pid_of: dict[str, int] = {}
         self._count = 0
         self._dead = False
+        self.voice_seconds = 0.0  # CPU the server spent loading the voice before its first fork
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self) -> None:
@@ -106,6 +131,7 @@ class Zygote:
             except ValueError:
                 continue
             if msg.get("ready"):
+                self.voice_seconds = float(msg.get("voice_seconds") or 0.0)
                 continue
             with self._lock:
                 event, box = self._waiters.get(msg.get("id"), (None, None))

@@ -84,6 +84,10 @@ class ClipCache:
         base = self.folder / key[:2] / key
         return base.with_suffix(".wav"), base.with_suffix(".json")
 
+    def has(self, key: str) -> bool:
+        """Whether a clip is stored under ``key`` (cheap: not checked as ``get`` does)."""
+        return all(path.is_file() for path in self._paths(key))
+
     def get(self, key: str) -> Clip | None:
         """The clip if it is cached whole, else None (a damaged clip counts as absent)."""
         wav, record = self._paths(key)

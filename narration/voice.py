@@ -111,7 +111,13 @@ class PiperVoice:
 
     @cached_property
     def _voice(self):
-        """The loaded model (once per process), with phoneme timings switched on."""
+        """The loaded model (once per process: see `preload`), with phoneme timings on."""
+        key = (str(self.model), self.sha256)
+        if key not in _LOADED:
+            _LOADED[key] = self._load()
+        return _LOADED[key]
+
+    def _load(self):
         self.verify()
         import onnx
         import onnxruntime
@@ -164,6 +170,23 @@ class PiperVoice:
         times = word_times(line.words, found, self.phonemes)
         return Speech(resample(np.concatenate(parts), rate),
                       [(s / rate, e / rate) for s, e in times])
+
+
+# Models this process has loaded, by file and checksum. A render server that loads the
+# voice before it forks (`preload`) hands every render the loaded model: loading costs
+# about 1.4 CPU-s (the model's graph prepared by onnxruntime, and the imports), and a
+# build's renders would each pay it.
+_LOADED: dict[tuple[str, str], object] = {}
+
+
+def preload(voice) -> None:
+    """Load ``voice``'s model and what speaking imports, so that processes forked from this
+    one speak at once. Fork only while the model is idle; a forked process's samples are
+    the same as its parent's (tests/narration/test_preload.py)."""
+    if isinstance(voice, PiperVoice):
+        voice._voice  # noqa: B018 - loads and keeps it
+        import scipy.signal  # noqa: F401 - resample
+        from . import align  # noqa: F401
 
 
 class TakeVoice:

@@ -5,7 +5,9 @@
   - the share of the cold build's CPU time spent on the voice (target: at most 10%).
 
 Each render records the CPU time its scene spent synthesising (voice_seconds in
-the scene's cache entry); the speech length comes from the narration manifests.
+the scene's cache entry), and the build the time its render server spent loading
+the voice for all of them (build.json); the speech length comes from the
+narration manifests.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import json
 from . import Row
 from ..project import Project
+from ..scheduler import BUILD_RECORD
 
 TARGET_SHARE = 0.10
 
@@ -29,6 +32,9 @@ def measure(project: Project, quality: str, build_cpu: float, label: str) -> lis
             for line in json.loads(manifest_path.read_text())["lines"]:
                 speech += int(line["samples"]) / 48_000
                 lines += 1
+    record = project.cache_dir(quality) / BUILD_RECORD  # the voice loaded once, for every render
+    if record.is_file():
+        voice_cpu += float(json.loads(record.read_text()).get("voice_preload_seconds") or 0.0)
     if not lines:
         return [Row("voice", "no narration", "-", "-", "-", False)]
     rtf = voice_cpu / speech

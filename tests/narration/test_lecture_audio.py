@@ -188,3 +188,24 @@ def test_scenes_mastered_while_rendering_give_the_track_mastered_at_the_join(nar
     done = lecture(narrated, "build", "-q", "l", timeout=300)
     assert done.returncode == 0, done.stderr + done.stdout
     assert np.array_equal(decode(narrated / OUT / "lecture.mp4", stereo=True), built)
+
+
+def test_a_build_that_speaks_loads_the_voice_once_and_says_the_same(narrated: Path, voice_cache,
+                                                                    tmp_path: Path) -> None:
+    """Two scenes to render with nothing cached: the render server loads the voice before
+    it forks them (scheduler, zygote), the renders only speak, and the clips are the bytes
+    the template's renders made (every spoken clip, synthesised again, compared)."""
+    import shutil
+
+    empty = tmp_path / "empty-voice"
+    shutil.rmtree(narrated / "media/lecture/scenes/l")
+    done = lecture(narrated, "build", "-q", "l", env=env_for(narrated, empty), timeout=300)
+    assert done.returncode == 0, done.stderr + done.stdout
+    record = json.loads((narrated / "media/lecture/scenes/l/build.json").read_text())
+    assert record["voice_preload_seconds"] > 0.3  # the model's load, paid once
+    for scene in ("Alpha", "Beta"):
+        meta = json.loads((narrated / f"media/lecture/scenes/l/{scene}.json").read_text())
+        assert 0 < meta["voice_seconds"] < 1.0, meta["voice_seconds"]  # lines only, no load
+    made = {p.name: p.read_bytes() for p in empty.rglob("*.wav")}
+    assert made and all(made[name] == (voice_cache / name[:2] / name).read_bytes()
+                        for name in made)
