@@ -74,7 +74,9 @@ def test_the_stress_test_catches_the_races_without_the_fix(tmp_path):
     assert failures, "the races did not show in 3 tries: the stress test would not catch them"
     # Each is one of the races: a scratch copy deleted under a reader, a half-written SVG,
     # or LaTeX's by-products swept away by another process's clean-up (seen as LaTeX
-    # failing, as a .dvi it cannot convert, or as the .dvi gone before it is read).
-    assert all(("FileNotFoundError" in f and ("_.svg" in f or ".dvi" in f)) or "ParseError" in f
+    # failing, as a .dvi it cannot convert, or as the .dvi, or the .log Manim reads for
+    # LaTeX's errors, gone before it is read).
+    assert all(("FileNotFoundError" in f and any(s in f for s in ("_.svg", ".dvi", ".log")))
+               or "ParseError" in f
                or "latex failed" in f or "does not support converting .dvi" in f
                for f in failures), failures
