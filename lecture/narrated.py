@@ -56,9 +56,10 @@ def check_voice(root: Path) -> None:
 
 
 def needs_synthesis(root: Path, caches: list[Path], names: list[str]) -> bool:
-    """Will rendering these scenes synthesise speech? A guess, from their last narration
-    manifests at any quality: a scene never rendered, or a spoken line whose clip is not in
-    the clip cache, means yes. It decides only whether the voice is loaded ahead (zygote)."""
+    """Will rendering these scenes synthesise speech? A guess, from each scene's narration
+    manifest (the first of ``caches`` that has one): a scene never rendered, or a spoken
+    line whose clip is not in the clip cache, means yes. It decides only whether the voice
+    is loaded ahead (zygote)."""
     from narration import config
     from narration.cache import ClipCache
 
@@ -70,10 +71,9 @@ def needs_synthesis(root: Path, caches: list[Path], names: list[str]) -> bool:
         return False
     clips = ClipCache(config.cache_dir(root))
     for name in names:
-        manifests = [m for cache in caches if (m := store.read_json(cache / f"{name}.narration.json"))]
-        if not manifests:
-            return True
-        if any(not clips.has(x["key"]) for m in manifests[:1] for x in _spoken(m.get("lines", []))):
+        last = next((m for cache in caches
+                     if (m := store.read_json(cache / f"{name}.narration.json"))), None)
+        if last is None or any(not clips.has(x["key"]) for x in _spoken(last.get("lines", []))):
             return True
     return False
 

@@ -144,8 +144,9 @@ def render(pipe, states: list, jobs: int, events: Events | None = None, cluster=
             raise
         if cluster is None:
             runner.close()
-            # The voice loaded once for every render is the voice's cost too (bench/voice.py).
-            store.write_json(pipe.cache / BUILD_RECORD, {"voice_preload_seconds": runner.voice_seconds})
+        # The voice loaded once for every render is the voice's cost too (bench/voice.py).
+        store.write_json(pipe.cache / BUILD_RECORD,
+                         {"voice_preload_seconds": getattr(runner, "voice_seconds", 0.0)})
     finally:
         if in_main:
             signal.signal(signal.SIGTERM, previous)
