@@ -81,6 +81,9 @@ def render(result_path: Path, manim_args: list[str], window: dict | None = None)
         from . import shared_cache
 
         shared_cache.install()
+        from . import subpaths  # a redraw's point alignment, vectorised (same subpaths)
+
+        subpaths.install()
         classes = scene_classes_from_file(Path(config.input_file))
         if len(classes) != 1:
             raise RuntimeError(f"expected one scene class, found {len(classes)}")
