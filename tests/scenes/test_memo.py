@@ -9,6 +9,8 @@ animation's starting copy instead of the drawing (an easy mistake) is caught.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import av
 import numpy as np
 import pytest
@@ -77,11 +79,12 @@ def test_memoised_readouts_draw_the_same_frames(fresh, tmp_path):
 
 
 def state(mob) -> dict:
-    """Everything a formula holds that drawing or transforming it reads."""
+    """Everything a formula holds that drawing or transforming it reads (not the SVG path a
+    glyph was made from: only its construction reads that, see the test below)."""
     out = {}
     for i, part in enumerate(mob.get_family()):
         for name, value in part.__dict__.items():
-            if name in ("updaters", "original_id"):
+            if name in ("updaters", "original_id", "path_obj"):
                 continue
             if isinstance(value, np.ndarray):
                 value = (value.dtype.str, value.tolist())
@@ -113,6 +116,10 @@ def test_formulas_from_memory_or_disk_are_the_formulas_manim_builds(tmp_path, mo
             got = [memo.get_math_memo(*tex, size=32, color="#F0E442") for _ in range(3)]
             assert state(got[0]) == state(first), source
             assert state(got[1]) == state(later) == state(got[2]), source
+            made_from = [p.path_obj for m in got for p in m.get_family() if hasattr(p, "path_obj")]
+            assert made_from, source  # glyphs made from SVG paths
+            # Stored without them (formula_store._Lean), built with them.
+            assert all((x is None) == (source == "loaded") for x in made_from), source
         assert state(first) != state(later)  # the difference the memo must reproduce
 
 
@@ -136,3 +143,39 @@ def test_a_redraw_that_updates_the_wrong_mobject_is_caught(fresh, tmp_path):
     broken = frames_of(tmp_path, enabled=True, redraw=redraw_on_change)
     assert len(broken) == len(fresh)
     assert any(not np.array_equal(a, b) for a, b in zip(fresh, broken))
+
+
+def test_manim_reads_a_glyphs_svg_path_only_while_making_it():
+    """Stored formulas leave out each glyph's ``path_obj`` (scenes/formula_store.py), so
+    Manim must not read it once the glyph is made. In Manim's source only
+    VMobjectFromSVGPath reads it (its constructor, and ``handle_commands``), and in that
+    class and those derived from it (Brace) the methods that make the points again are
+    called only by one another and by constructors (Mobject.__init__ calls
+    ``generate_points``)."""
+    import ast
+
+    import manim
+
+    classes: dict[str, ast.ClassDef] = {}
+    for path in Path(manim.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef):
+                classes[node.name] = node
+    glyphs = {name for name, cls in classes.items() if name == "VMobjectFromSVGPath" or any(
+        getattr(b, "id", getattr(b, "attr", "")) == "VMobjectFromSVGPath" for b in cls.bases)}
+    readers, makers = set(), set()
+    remake = {"handle_commands", "generate_points", "init_points"}
+    for name, cls in classes.items():
+        for method in (m for m in cls.body if isinstance(m, ast.FunctionDef)):
+            nodes = list(ast.walk(method))
+            if any(isinstance(n, ast.Attribute) and n.attr == "path_obj" for n in nodes):
+                readers.add((name, method.name))
+            if name in glyphs and method.name != "__init__" and any(
+                    isinstance(n, ast.Call) and getattr(n.func, "attr", "") in remake
+                    for n in nodes):
+                makers.add((name, method.name))
+    assert glyphs == {"VMobjectFromSVGPath", "Brace"}, glyphs
+    assert readers == {("VMobjectFromSVGPath", "__init__"),
+                       ("VMobjectFromSVGPath", "handle_commands")}, readers
+    assert makers == {("VMobjectFromSVGPath", "generate_points"),
+                      ("VMobjectFromSVGPath", "init_points")}, makers
