@@ -32,8 +32,14 @@ def get_text(text: str, size: int = palette.BODY_SIZE, color: str = palette.TEXT
 
 
 def get_math(*tex: str, size: int = palette.BODY_SIZE, color: str = palette.TEXT) -> MathTex:
-    """A formula in LaTeX; pass numbers already formatted by lessonlib.display."""
-    return MathTex(*tex, font_size=size, color=color)
+    """A formula in LaTeX; pass numbers already formatted by lessonlib.display.
+
+    Built once per text (scenes/memo.py) and kept on disk (scenes/formula_store.py),
+    like the readouts: every render, chunk and section preview builds a scene's
+    formulas, and loading one costs a tenth of parsing its SVG."""
+    from .memo import get_math_memo
+
+    return get_math_memo(*tex, size=size, color=color)
 
 
 def get_axes(x_range, y_range, x_length: float, y_length: float, x_label: str = "w",

@@ -45,9 +45,9 @@ _CACHED_SHEEN = inspect.signature(VMobject.__init__).parameters["sheen_direction
 
 
 def get_math_memo(*tex: str, size: int = palette.BODY_SIZE, color: str = palette.TEXT) -> MathTex:
-    """The same formula as ``scenes.common.get_math(*tex, size=size, color=color)``, fast.
+    """The same formula as ``MathTex(*tex, font_size=size, color=color)``, fast.
 
-    The first request gets the formula as get_math builds it. Every later build
+    The first request gets the formula as MathTex builds it. Every later build
     of it is a copy from Manim's own SVG cache, which differs from the first in
     one respect, the direction of its sheen (Manim flips a freshly parsed SVG,
     parts and whole, but a copy from its cache only adds flipped parts to a new
