@@ -12,6 +12,7 @@ from narration.scene import NarratedScene
 from narration.text import mark, sub
 
 from . import palette
+from .memo import get_math_memo
 
 
 # Everything a viewer must read stays in the title-safe area, the central 90% of
@@ -37,8 +38,6 @@ def get_math(*tex: str, size: int = palette.BODY_SIZE, color: str = palette.TEXT
     Built once per text (scenes/memo.py) and kept on disk (scenes/formula_store.py),
     like the readouts: every render, chunk and section preview builds a scene's
     formulas, and loading one costs a tenth of parsing its SVG."""
-    from .memo import get_math_memo
-
     return get_math_memo(*tex, size=size, color=color)
 
 
