@@ -33,19 +33,17 @@ def get_subpaths_from_points(self, points):
             if end - start >= nppcc]
 
 
+_ORIGINAL: dict = {}  # Manim's own functions that install() replaced, by name
+
+
 def reviewed() -> bool:
-    """Is Manim's code the code this patch was checked against?"""
+    """Is Manim's code (its own, also after install()) the code this patch was checked against?"""
     from manim.mobject.types.vectorized_mobject import VMobject
 
     from .shared_cache import source_hash
 
-    own = _ORIGINAL.get("get_subpaths_from_points", VMobject.get_subpaths_from_points)
-    functions = {name: getattr(VMobject, name) for name in REVIEWED}
-    functions["get_subpaths_from_points"] = own
-    return all(source_hash(fn) == REVIEWED[name] for name, fn in functions.items())
-
-
-_ORIGINAL: dict = {}
+    return all(source_hash(_ORIGINAL.get(name, getattr(VMobject, name))) == digest
+               for name, digest in REVIEWED.items())
 
 
 def install() -> bool:
