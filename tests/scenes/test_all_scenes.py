@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -89,9 +90,23 @@ def test_lecture_runs_six_to_ten_minutes():
     assert 360 <= total <= 600, f"{total:.0f} s in all: {durations}"
 
 
+def _seed(media: Path) -> None:
+    """Give a render's media folder a copy of the compiled formulas the other tests made.
+
+    A copy, not a link: plain `manim` has no guard against two processes compiling
+    one formula into one folder at once (tests/screen/test_shared_cache.py), so each
+    render writes what it still has to compile into a folder of its own.
+    """
+    for cache in ("Tex", "formulas"):
+        if (ROOT / "media" / cache).is_dir():
+            shutil.copytree(ROOT / "media" / cache, media / cache,
+                            ignore=shutil.ignore_patterns("*.lock", ".*.tmp"))
+
+
 def _render(media: Path, name: str) -> subprocess.Popen:
     # Small and short (the first dozen animations at 320x180, 5 fps): enough to catch
     # randomness or clock-dependence, cheap enough for every test run.
+    _seed(media)
     cmd = [sys.executable, "-m", "manim", "render", "-ql", "--frame_rate", "5", "-r", "320,180",
            "-n", "0,12", "--disable_caching", "--media_dir", str(media), "--progress_bar", "none",
            "-v", "WARNING", f"scenes/{snake_case(name)}.py", name]
