@@ -49,6 +49,13 @@ PREVIEW_MAX_HEIGHT = 720  # -q l and -q m
 # SignOfGradient at 1080p, 2.9-3.5 CPU-s against 3.7-4.0 for two slice threads, a
 # stream 2% smaller. Manim already encodes on a thread of its own, beside the drawing.
 X264_THREADS = 1
+# Sub-pixel motion refinement at x264's cheapest level (the presets' `superfast`
+# has it; `veryfast` refines twice as hard). On flat-colour frames the finer search
+# buys almost nothing: re-encoding 400-500 frames of three scenes at 1080p, x264's
+# time per frame went from 9.0-9.9 to 7.3-7.5 ms, the stream grew 2-4% and luma
+# PSNR against the frames given moved from 53.5-56.6 to 53.2-56.3 dB (worst frame:
+# the same within 0.2 dB). CRF stays 18.
+SUBPIXEL_ME = 1
 ENV = "LECTURE_SEGMENT_ENCODING"
 # Bump when the way frames become the stream changes without changing the options.
 VERSION = "4"  # 4: a still held for whole GOPs is one GOP encoded, its packets repeated
@@ -69,6 +76,7 @@ def encoder_options(height: int, fps: float) -> dict[str, str]:
     x264 = {
         "keyint": gop, "min-keyint": gop, "scenecut": 0, "open-gop": 0,
         "bframes": MAX_B_FRAMES, "ref": REFERENCE_FRAMES, "threads": X264_THREADS,
+        "subme": SUBPIXEL_ME,
     }
     return {
         "profile": "high",
