@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .peak import channels_true_peak, true_peak
 from .voice import SAMPLE_RATE
 
 TARGET_LUFS = -14.0
@@ -28,6 +29,7 @@ LIMIT = -2.0  # dBFS sample ceiling of the limiter: room for AAC's overshoot
 LOUDNESS_TOLERANCE = 0.3  # LU
 AAC_BITRATE = 256_000
 # ffmpeg's AAC-LC with its fast coder and without the stereo and noise tools (see encode)
+AAC_PRIMING = 1024  # samples of delay ffmpeg's AAC encoder puts before the signal
 AAC_FAST = {"aac_coder": "fast", "aac_is": "0", "aac_ms": "0", "aac_pns": "0", "aac_tns": "0"}
 MAX_GAIN = 36.0  # dB: the limiter's largest input gain (a click, not a voice, needs no more)
 COMPRESSOR = "threshold=0.063:ratio=3:attack=3:release=60:makeup=1"
@@ -62,45 +64,6 @@ def build_track(placements: Sequence[Placement], duration: Fraction) -> np.ndarr
         piece = p.samples[: len(track) - at]
         track[at:at + len(piece)] += piece
     return track
-
-
-TRUE_PEAK_HEADROOM = 2.0  # an inter-sample peak is under twice (6 dB over) the sample peak
-
-
-def true_peak(track: np.ndarray) -> float:
-    """dBTP: the peak of the signal oversampled 4 times (BS.1770-4 annex 2), in blocks.
-
-    Only blocks whose sample peak could still hold the highest true peak are
-    oversampled (an inter-sample peak is well under twice the samples around it).
-    """
-    from scipy.signal import resample_poly
-
-    block, pad = SAMPLE_RATE, 64
-    starts = range(0, len(track), block)
-    sample_peaks = [float(np.max(np.abs(track[s:s + block]))) if len(track[s:s + block]) else 0.0
-                    for s in starts]
-    peak = 0.0
-    for start, sample_peak in sorted(zip(starts, sample_peaks), key=lambda x: -x[1]):
-        if sample_peak * TRUE_PEAK_HEADROOM <= peak:
-            break
-        # The block with `pad` samples of context each side, oversampled; the peak is read
-        # from the block's own span only: resample_poly takes the signal as zero beyond
-        # the piece, and the step it sees there rings over the true level at the edges.
-        lead = min(pad, start)
-        piece = resample_poly(track[start - lead:start + block + pad], 4, 1)
-        inside = piece[4 * lead:4 * (lead + min(block, len(track) - start))]
-        peak = max(peak, sample_peak, float(np.max(np.abs(inside))))
-    return 20 * np.log10(max(peak, 1e-12))
-
-
-def channels_true_peak(track: np.ndarray) -> float:
-    """dBTP of an (n, channels) track: the highest channel's, the channels measured at once
-    (scipy's resampler runs without the GIL), each from a contiguous copy."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    channels = [np.ascontiguousarray(track[:, k]) for k in range(track.shape[1])]
-    with ThreadPoolExecutor(len(channels)) as pool:
-        return max(pool.map(true_peak, channels))
 
 
 def loudness(track: np.ndarray) -> Loudness:
@@ -180,8 +143,14 @@ def master(track: np.ndarray, limit_db: float = LIMIT, rounds: int = 5
     return out, measured
 
 
-def encode(track: np.ndarray, target: Path) -> None:
-    """AAC-LC, 48 kHz, stereo (the mono track on both channels), in an .m4a container."""
+def encode(track: np.ndarray, target: Path, heard: list[np.ndarray] | None = None) -> None:
+    """AAC-LC, 48 kHz, stereo (the mono track on both channels), in an .m4a container.
+
+    Given a list ``heard``, every packet is also decoded as it leaves the encoder,
+    and the list gets what decoding the file gives (`decode`, as `lecture check`
+    does): (2, n) pieces of everything after the encoder's priming, which the
+    file's edit list skips. That saves reading the file back (a second of the join).
+    """
     import av
 
     stereo = np.ascontiguousarray(np.stack([track, track]).astype(np.float32))
@@ -192,15 +161,43 @@ def encode(track: np.ndarray, target: Path) -> None:
         stream = out.add_stream("aac", rate=SAMPLE_RATE, layout="stereo", options=dict(AAC_FAST))
         stream.codec_context.bit_rate = AAC_BITRATE
         stream.codec_context.profile = "LC"
+        listen = _Listener(stream, heard) if heard is not None else None
         step = 1024 * 4
-        for start in range(0, stereo.shape[1], step):
-            frame = av.AudioFrame.from_ndarray(stereo[:, start:start + step], format="fltp",
-                                               layout="stereo")
-            frame.sample_rate, frame.pts = SAMPLE_RATE, start
+        for start in [*range(0, stereo.shape[1], step), None]:
+            frame = None  # after the last frame: flush the encoder
+            if start is not None:
+                frame = av.AudioFrame.from_ndarray(stereo[:, start:start + step], format="fltp",
+                                                   layout="stereo")
+                frame.sample_rate, frame.pts = SAMPLE_RATE, start
             for packet in stream.encode(frame):
+                if listen is not None:
+                    listen(packet)  # before muxing, which takes the packet's data
                 out.mux(packet)
-        for packet in stream.encode(None):
-            out.mux(packet)
+        if listen is not None:
+            listen(None)
+
+
+class _Listener:
+    """Decodes the encoder's packets in order, keeping the samples after its priming."""
+
+    def __init__(self, stream, heard: list[np.ndarray]) -> None:
+        self.stream, self.heard, self.decoder = stream, heard, None
+        # The encoder's delay, which the MP4 muxer hides with an edit list
+        # (ffmpeg's AAC encoder: one frame of 1024 samples).
+        self.skip = AAC_PRIMING
+
+    def __call__(self, packet) -> None:
+        if self.decoder is None:  # the encoder is open once it has made a packet
+            import av
+
+            self.decoder = av.CodecContext.create("aac", "r")
+            self.decoder.extradata = self.stream.codec_context.extradata  # AudioSpecificConfig
+        for frame in self.decoder.decode(packet):
+            samples = frame.to_ndarray()  # (channels, n), planar float as the decoder gives it
+            cut = min(self.skip, samples.shape[1])
+            self.skip -= cut
+            if samples.shape[1] > cut:
+                self.heard.append(samples[:, cut:])
 
 
 def decode(path: Path, stereo: bool = False) -> np.ndarray:
@@ -221,17 +218,19 @@ def make_track(parts: Sequence[np.ndarray], target: Path) -> float:
 
     Each part was mastered to TARGET_LUFS, so the whole is too (`lecture check`
     measures it from the file). AAC can overshoot the limiter's ceiling a little:
-    if the encoded file's true peak is over MAX_TRUE_PEAK, the whole track is
-    turned down by the excess and encoded again.
+    if the file's true peak (measured on the encoder's output, decoded as it
+    came) is over MAX_TRUE_PEAK, the whole track is turned down by the excess and
+    encoded again.
     """
     track = np.concatenate(parts) if parts else np.zeros(0, np.float32)
     peak = float("-inf")
     for _ in range(3):
-        encode(track, target)
         if not np.any(track):
+            encode(track, target)
             break
-        decoded = decode(target, stereo=True)
-        peak = channels_true_peak(decoded)
+        heard: list[np.ndarray] = []
+        encode(track, target, heard)
+        peak = channels_true_peak(np.concatenate(heard, axis=1).T)
         if peak <= MAX_TRUE_PEAK:
             break
         track = (track * 10 ** (-(peak - MAX_TRUE_PEAK + 0.1) / 20)).astype(np.float32)
