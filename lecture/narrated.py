@@ -243,9 +243,12 @@ def mix(root: Path, cache: Path, metas: list[dict[str, Any]], offsets: list[Frac
 
     Each scene's voice is mastered on its own and cached beside its video (so an
     edited scene remasters only itself); the tracks are joined at the scenes'
-    exact sample offsets and encoded once.
+    exact sample offsets and encoded once, or not at all when the joined track is
+    the one the last join encoded (lecture/voicetrack.py).
     """
-    from narration.mix import make_track, sample_at
+    from narration.mix import sample_at
+
+    from . import voicetrack
 
     if not any(read(cache, m) for m in metas):
         return None
@@ -255,5 +258,5 @@ def mix(root: Path, cache: Path, metas: list[dict[str, Any]], offsets: list[Frac
         track, count = _scene_track(root, cache, meta, sample_at(end) - sample_at(start))
         parts.append(track)
         lines += count
-    peak = make_track(parts, target)
+    peak, _ = voicetrack.make(parts, target, cache)  # kept from the last join if the same
     return {"lines": lines, "true_peak_dbtp": round(peak, 2)}
