@@ -97,10 +97,16 @@ def _seed(media: Path) -> None:
     one formula into one folder at once (tests/screen/test_shared_cache.py), so each
     render writes what it still has to compile into a folder of its own.
     """
-    for cache in ("Tex", "formulas"):
-        if (ROOT / "media" / cache).is_dir():
-            shutil.copytree(ROOT / "media" / cache, media / cache,
-                            ignore=shutil.ignore_patterns("*.lock", ".*.tmp"))
+    for cache, finished in (("Tex", "*.svg"), ("formulas", "*.pickle")):
+        for path in (ROOT / "media" / cache).rglob(finished):
+            if path.name.startswith("."):
+                continue  # being written
+            target = media / cache / path.relative_to(ROOT / "media" / cache)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                shutil.copyfile(path, target)
+            except FileNotFoundError:
+                pass  # replaced or cleaned up by another test just now: the render makes it
 
 
 def _render(media: Path, name: str) -> subprocess.Popen:
