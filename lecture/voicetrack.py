@@ -41,9 +41,11 @@ def recipe() -> str:
                        "libavcodec": av.library_versions.get("libavcodec")}, sort_keys=True)
 
 
-def key_of(track: np.ndarray) -> str:
+def key_of(parts: Sequence[np.ndarray]) -> str:
+    """The entry's key: the recipe, then the joined track's samples, part after part."""
     h = hashlib.sha256(recipe().encode())
-    h.update(np.ascontiguousarray(track, dtype=np.float32).tobytes())
+    for part in parts:
+        h.update(np.ascontiguousarray(part, dtype=np.float32))
     return h.hexdigest()
 
 
@@ -54,8 +56,7 @@ def make(parts: Sequence[np.ndarray], target: Path, folder: Path) -> tuple[float
     """
     from narration.mix import make_track
 
-    track = np.concatenate(parts) if parts else np.zeros(0, np.float32)
-    key = key_of(track)
+    key = key_of(parts)
     kept, record_path = folder / KEPT, folder / RECORD
     record = store.read_json(record_path) or {}
     if record.get("key") == key and kept.is_file():
@@ -65,7 +66,7 @@ def make(parts: Sequence[np.ndarray], target: Path, folder: Path) -> tuple[float
                 return float(record["true_peak_dbtp"]), True
         except (OSError, KeyError, TypeError, ValueError):
             pass
-    peak = make_track([track], target)
+    peak = make_track(parts, target)
     folder.mkdir(parents=True, exist_ok=True)
     record_path.unlink(missing_ok=True)  # no record names a file being replaced
     tmp = store.tmp_name(kept)

@@ -53,6 +53,16 @@ FILES = {
 CLICK_LINE = "A click marks this beat."
 
 
+def voice_like(seconds: float, seed: int) -> np.ndarray:
+    """Bursts of band-limited noise with pauses, peaking near the limiter's ceiling."""
+    rng = np.random.default_rng(seed)
+    n = int(seconds * 48000)
+    noise = np.convolve(rng.standard_normal(n), np.hanning(9), mode="same")
+    gate = (np.sin(np.arange(n) / 48000 * 2 * np.pi * 0.7) > -0.2).astype(float)
+    track = noise * gate
+    return (track / np.max(np.abs(track)) * 0.79).astype(np.float32)
+
+
 def write_project(root: Path) -> Path:
     return pipeline.write_project(root, FILES)
 

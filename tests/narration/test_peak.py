@@ -10,15 +10,7 @@ import pytest
 from narration.mix import decode, encode, make_track
 from narration.peak import channels_true_peak
 
-
-def voice_like(seconds: float, seed: int) -> np.ndarray:
-    """Bursts of band-limited noise with pauses, peaking near the limiter's ceiling."""
-    rng = np.random.default_rng(seed)
-    n = int(seconds * 48000)
-    noise = np.convolve(rng.standard_normal(n), np.hanning(9), mode="same")
-    gate = (np.sin(np.arange(n) / 48000 * 2 * np.pi * 0.7) > -0.2).astype(float)
-    track = noise * gate
-    return (track / np.max(np.abs(track)) * 0.79).astype(np.float32)
+from .conftest import voice_like
 
 
 @pytest.mark.parametrize("seconds", [0.02, 0.5, 3.3])

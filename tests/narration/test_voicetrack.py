@@ -13,7 +13,7 @@ from lecture import voicetrack
 from narration.mix import decode
 from tests.pipeline.conftest import lecture
 
-from .conftest import env_for
+from .conftest import env_for, voice_like
 
 pytestmark = pytest.mark.slow
 OUT = "media/lecture/l"
@@ -44,12 +44,6 @@ def test_a_change_to_the_picture_only_reuses_the_encoded_narration(narrated: Pat
     build(narrated, voice_cache)
     assert stamp(kept) == before, "the narration was encoded again"
     assert audio_packets(narrated / OUT / "lecture.mp4") == packets == audio_packets(kept)
-
-
-def voice_like(seconds: float, seed: int) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    return (np.convolve(rng.standard_normal(int(seconds * 48000)), np.hanning(9), mode="same")
-            * 0.05).astype(np.float32)
 
 
 def test_a_changed_sample_encodes_again(tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ import numpy as np
 import pytest
 
 from lecture import delivery
+from lecture.bench.picture import mse, psnr
 from lecture.delivery import colour
 from lecture.publish import bitstream
 from lecture.publish.check import measure_video
@@ -209,11 +210,6 @@ def _encode_with_a_still(path: Path, shortcut: bool) -> int:
     return encoder._next_pts
 
 
-def _psnr(a: np.ndarray, b: np.ndarray) -> float:
-    mse = float(np.mean((a.astype(np.float64) - b) ** 2))
-    return 99.0 if mse == 0 else 10 * np.log10(255 ** 2 / mse)
-
-
 def test_a_still_is_one_gop_encoded_and_repeated(tmp_path: Path, pinned_malloc) -> None:
     """A still held for whole GOPs costs x264 one GOP (and what is left over), not all of
     them. Its later GOPs decode to the very frames of its first, in closed GOPs of 30 at a
@@ -229,12 +225,11 @@ def test_a_still_is_one_gop_encoded_and_repeated(tmp_path: Path, pinned_malloc) 
     assert _encode_with_a_still(fast, shortcut=True) == 30 + 30 + 10 + 5  # 100 = 3 GOPs + 10
     assert _encode_with_a_still(plain, shortcut=False) == 135
     with av.open(str(fast)) as a, av.open(str(plain)) as b:
-        ours = [f.to_ndarray() for f in a.decode(video=0)]
-        theirs = [f.to_ndarray() for f in b.decode(video=0)]
+        decoded, theirs = list(a.decode(video=0)), [f.to_ndarray() for f in b.decode(video=0)]
         step = int(1 / (60 * a.streams.video[0].time_base))
-        a.seek(0)
-        assert [f.pts for f in a.decode(video=0)] == [k * step for k in range(135)]
-    assert len(ours) == len(theirs) == 135
+    assert len(decoded) == len(theirs) == 135
+    assert [f.pts for f in decoded] == [k * step for k in range(135)]
+    ours = [f.to_ndarray() for f in decoded]
     assert all(np.array_equal(x, y) for x, y in zip(ours[:30], theirs[:30])), \
         "before the still, the same frames"
     assert all(np.array_equal(ours[k], ours[k - 30]) for k in range(60, 120)), \
@@ -242,9 +237,9 @@ def test_a_still_is_one_gop_encoded_and_repeated(tmp_path: Path, pinned_malloc) 
     pictures = [colour.to_stream(colour.rgba_frame(pixels)).to_ndarray()
                 for pixels, repeat in _still_scene() for _ in range(repeat)]
     for k, (x, y, picture) in enumerate(zip(ours, theirs, pictures)):
-        assert _psnr(x, picture) >= min(_psnr(y, picture) - 1.5, 60), \
-            f"frame {k}: {_psnr(x, picture):.1f} dB from the picture, {_psnr(y, picture):.1f} " \
-            "when x264 is given every frame"
+        near, every = psnr(mse(x, picture)), psnr(mse(y, picture))
+        assert near >= min(every - 1.5, 60), \
+            f"frame {k}: {near:.1f} dB from the picture, {every:.1f} when x264 is given every frame"
     facts = measure_video(fast)
     assert facts.gops[:-1] == [30] * 4 and facts.gops[-1] == 15, facts.gops
     assert facts.keyframes == facts.keyframes_idr == 5 and facts.leading_pictures == 0
