@@ -19,6 +19,10 @@ from pathlib import Path
 from ..project import Project
 
 CPU: dict[str, float] = {}  # label -> CPU seconds (user + sys) of the command and its children
+# label -> CPU seconds every core of the machine was busy while the command ran (/proc/stat):
+# unlike CPU, it counts processes that are not the command's children (a LocalCluster's
+# workers) and, on a shared machine, other people's work too.
+MACHINE: dict[str, float] = {}
 
 
 @dataclass
@@ -38,13 +42,27 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def machine_busy() -> float | None:
+    """CPU seconds the machine's cores have spent busy since boot (user, nice, system, irq,
+    softirq in /proc/stat's first line); None where there is no /proc/stat."""
+    try:
+        first = Path("/proc/stat").read_text().split("\n", 1)[0].split()
+    except OSError:
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq = (int(x) for x in first[1:8])
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+
+
 def run(cmd: list[str], cwd: Path, env: dict[str, str], label: str) -> float:
-    """Run a command to completion; return its wall time (CPU time goes to CPU[label])."""
-    cpu = _children_cpu()
+    """Run a command to completion; return its wall time (CPU time goes to CPU[label], the
+    machine's to MACHINE[label])."""
+    cpu, busy = _children_cpu(), machine_busy()
     started = time.perf_counter()
     done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
     took = time.perf_counter() - started
     CPU[label] = _children_cpu() - cpu
+    if busy is not None:
+        MACHINE[label] = (machine_busy() or busy) - busy
     if done.returncode != 0:
         tail = "\n".join((done.stderr or done.stdout).strip().splitlines()[-15:])
         raise SystemExit(f"bench: {label} failed (exit {done.returncode}):\n{tail}")
