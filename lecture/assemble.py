@@ -58,7 +58,9 @@ def shift_captions(texts: list[tuple[str, Fraction]]) -> str:
 
 
 def join_lecture(pipe: Pipeline, states: list[SceneState], thumbnail: SceneState | None,
-                 key: str) -> dict[str, Any]:
+                 key: str, ahead=None) -> dict[str, Any]:
+    """Join, caption and describe the lecture; ``ahead``: its narration, if it was encoded
+    while the scenes rendered (lecture/voiceahead.py)."""
     from .media import join, mux
     from .publish.captions import read_srt_text, to_vtt
 
@@ -79,7 +81,7 @@ def join_lecture(pipe: Pipeline, states: list[SceneState], thumbnail: SceneState
         for d in durations:
             offsets.append(total)
             total += d
-        voice = narrated.mix(project.root, pipe.cache, metas, offsets, total, audio)
+        voice = narrated.mix(project.root, pipe.cache, metas, offsets, total, audio, ahead)
         if voice is None:
             silent.replace(tmp)
         else:

@@ -184,37 +184,37 @@ def build_cmd(quality: str, jobs: int | None, split: str | int, cluster: str | N
         stale = [st for st in states if st.status not in (FRESH, MISSING)]
         if thumb is not None and thumb.status not in (FRESH, MISSING):
             stale.append(thumb)
-        from .narrated import Premaster
+        from .voiceahead import Ahead
 
-        with cluster_session(cluster if stale else None) as session, \
-                Premaster(project.root, pipe.cache) as premaster:
-            results, failures = _render_stale(pipe, stale, jobs or _default_jobs(), console,
-                                              cluster=session, split=split,
-                                              on_scene=premaster.submit)
-        missing = [st for st in states if st.status == MISSING]
-        cached = len(states) - len(missing) - len([r for r in results if r.state is not thumb])
-        out = project.out_dir(quality)
-        if failures or missing:
-            kept = sum(1 for r in results if r.ok)
-            if kept:
-                console.print(f"kept {kept} finished render(s) in {project.rel(pipe.cache)}")
-            if missing:
-                failures.append("cannot join the lecture: no file yet for " + ", ".join(
-                    f"{st.name} ({st.scene.rel})" for st in missing))
-            raise LectureError(_failure_summary(failures))
-        if thumb is not None and thumb.status == MISSING:
-            console.print(f"[yellow]note[/]: no thumbnail ({thumb.scene.rel} does not exist yet)")
-        key = assemble.lecture_key(states, thumb)
-        if assemble.is_current(pipe, key):
-            manifest = store.read_json(out / "manifest.json") or {}
-            console.print(f"up to date: {len(states)} scenes, {project.rel(out / 'lecture.mp4')} "
-                          f"({_fmt_seconds(manifest.get('duration'))}) "
-                          f"[{time.perf_counter() - started:.2f} s]")
-            return
-        join_started = time.perf_counter()
-        with console.status(f"joining {len(states)} scenes"):
-            manifest = assemble.join_lecture(pipe, states, thumb, key)
-        joined = time.perf_counter() - join_started
+        with Ahead.for_build(project.root, pipe.cache, states, stale) as ahead:
+            with cluster_session(cluster if stale else None) as session:
+                results, failures = _render_stale(pipe, stale, jobs or _default_jobs(), console,
+                                                  cluster=session, split=split,
+                                                  on_scene=ahead.submit)
+            missing = [st for st in states if st.status == MISSING]
+            cached = len(states) - len(missing) - len([r for r in results if r.state is not thumb])
+            out = project.out_dir(quality)
+            if failures or missing:
+                kept = sum(1 for r in results if r.ok)
+                if kept:
+                    console.print(f"kept {kept} finished render(s) in {project.rel(pipe.cache)}")
+                if missing:
+                    failures.append("cannot join the lecture: no file yet for " + ", ".join(
+                        f"{st.name} ({st.scene.rel})" for st in missing))
+                raise LectureError(_failure_summary(failures))
+            if thumb is not None and thumb.status == MISSING:
+                console.print(f"[yellow]note[/]: no thumbnail ({thumb.scene.rel} does not exist yet)")
+            key = assemble.lecture_key(states, thumb)
+            if assemble.is_current(pipe, key):
+                manifest = store.read_json(out / "manifest.json") or {}
+                console.print(f"up to date: {len(states)} scenes, {project.rel(out / 'lecture.mp4')} "
+                              f"({_fmt_seconds(manifest.get('duration'))}) "
+                              f"[{time.perf_counter() - started:.2f} s]")
+                return
+            join_started = time.perf_counter()
+            with console.status(f"joining {len(states)} scenes"):
+                manifest = assemble.join_lecture(pipe, states, thumb, key, ahead.finish())
+            joined = time.perf_counter() - join_started
     rendered = len(results)
     console.print(
         f"built {project.rel(out / 'lecture.mp4')}: {len(states)} scenes, "

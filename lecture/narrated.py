@@ -157,7 +157,7 @@ def scene_voice(root: Path, lines: list[dict[str, Any]], frame_rate: Fraction, f
     return True
 
 
-def _scene_track(root: Path, cache: Path, meta: dict[str, Any], samples: int | None = None):
+def scene_track(root: Path, cache: Path, meta: dict[str, Any], samples: int | None = None):
     """A scene's mastered voice from its cache, or made (and cached) now; ``samples`` long
     (padded with silence or cut at its silent tail) when given, else the scene's own length.
 
@@ -222,13 +222,15 @@ class Premaster:
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="premaster")
         return self
 
-    def submit(self, meta: dict[str, Any] | None) -> None:
+    def submit(self, meta: dict[str, Any] | None):
+        """Master the scene's voice soon; the future of it, or None when it says nothing."""
         if self._pool is not None and meta and meta.get("narration"):
-            self._pool.submit(self._master, meta)
+            return self._pool.submit(self._master, meta)
+        return None
 
     def _master(self, meta: dict[str, Any]) -> None:
         try:
-            _scene_track(self.root, self.cache, meta)
+            scene_track(self.root, self.cache, meta)
         except Exception:  # noqa: BLE001 - the join masters it again and reports the error
             pass
 
@@ -238,13 +240,14 @@ class Premaster:
 
 
 def mix(root: Path, cache: Path, metas: list[dict[str, Any]], offsets: list[Fraction],
-        duration: Fraction, target: Path) -> dict[str, Any] | None:
+        duration: Fraction, target: Path, ahead=None) -> dict[str, Any] | None:
     """Encode the lecture's narration track to ``target``; None when no scene is narrated.
 
     Each scene's voice is mastered on its own and cached beside its video (so an
     edited scene remasters only itself); the tracks are joined at the scenes'
     exact sample offsets and encoded once, or not at all when the joined track is
-    the one the last join encoded (lecture/voicetrack.py).
+    the one the last join encoded (lecture/voicetrack.py) or the one encoded while the
+    scenes rendered (``ahead``, a voicetrack.Encoded; lecture/voiceahead.py).
     """
     from narration.mix import sample_at
 
@@ -255,8 +258,8 @@ def mix(root: Path, cache: Path, metas: list[dict[str, Any]], offsets: list[Frac
     ends = [*offsets[1:], duration]
     parts, lines = [], 0
     for meta, start, end in zip(metas, offsets, ends):
-        track, count = _scene_track(root, cache, meta, sample_at(end) - sample_at(start))
+        track, count = scene_track(root, cache, meta, sample_at(end) - sample_at(start))
         parts.append(track)
         lines += count
-    peak, _ = voicetrack.make(parts, target, cache)  # kept from the last join if the same
-    return {"lines": lines, "true_peak_dbtp": round(peak, 2)}
+    peak, source = voicetrack.make(parts, target, cache, ahead)
+    return {"lines": lines, "true_peak_dbtp": round(peak, 2), "encoded": source}

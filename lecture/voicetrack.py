@@ -20,6 +20,7 @@ import hashlib
 import json
 import shutil
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -41,20 +42,42 @@ def recipe() -> str:
                        "libavcodec": av.library_versions.get("libavcodec")}, sort_keys=True)
 
 
+def hasher():
+    """The key in the making: feed it the joined track's samples, part after part."""
+    return hashlib.sha256(recipe().encode())
+
+
 def key_of(parts: Sequence[np.ndarray]) -> str:
     """The entry's key: the recipe, then the joined track's samples, part after part."""
-    h = hashlib.sha256(recipe().encode())
+    h = hasher()
     for part in parts:
         h.update(np.ascontiguousarray(part, dtype=np.float32))
     return h.hexdigest()
 
 
-def make(parts: Sequence[np.ndarray], target: Path, folder: Path) -> tuple[float, bool]:
-    """Write the encoded track of ``parts`` to ``target``: (its true peak, whether kept).
+def kept_key(folder: Path) -> str | None:
+    """The key of the track kept in ``folder``, if there is one."""
+    return (store.read_json(folder / RECORD) or {}).get("key")
 
-    As `narration.mix.make_track`, which it calls when the kept track is not this one.
+
+@dataclass(frozen=True)
+class Encoded:
+    """A track encoded before the join (lecture/voiceahead.py): `narration.mix.make_track`'s
+    file for the samples of ``key``, and that file's true peak."""
+
+    path: Path
+    key: str
+    true_peak: float
+
+
+def make(parts: Sequence[np.ndarray], target: Path, folder: Path,
+         ahead: Encoded | None = None) -> tuple[float, str]:
+    """Write the encoded track of ``parts`` to ``target``: its true peak, and where the file
+    came from: "kept" (the last join's), "ahead" (``ahead``'s) or "encoded" (now).
+
+    As `narration.mix.make_track`, which it calls when neither is this track.
     """
-    from narration.mix import make_track
+    from narration.mix import MAX_TRUE_PEAK, make_track
 
     key = key_of(parts)
     kept, record_path = folder / KEPT, folder / RECORD
@@ -63,15 +86,22 @@ def make(parts: Sequence[np.ndarray], target: Path, folder: Path) -> tuple[float
         try:
             if store.sha256_file(kept) == record.get("sha256"):
                 shutil.copyfile(kept, target)
-                return float(record["true_peak_dbtp"]), True
+                return float(record["true_peak_dbtp"]), "kept"
         except (OSError, KeyError, TypeError, ValueError):
             pass
-    peak = make_track(parts, target)
+    if ahead is not None and ahead.key == key and ahead.true_peak <= MAX_TRUE_PEAK \
+            and ahead.path.is_file():
+        # make_track would write these bytes: the same samples, in the same frames
+        peak, source, made = ahead.true_peak, "ahead", ahead.path
+    else:
+        peak, source, made = make_track(parts, target), "encoded", target
     folder.mkdir(parents=True, exist_ok=True)
     record_path.unlink(missing_ok=True)  # no record names a file being replaced
     tmp = store.tmp_name(kept)
-    shutil.copyfile(target, tmp)
+    shutil.copyfile(made, tmp)
     store.commit(tmp, kept)
+    if made != target:
+        shutil.copyfile(kept, target)
     store.write_json(record_path, {"key": key, "sha256": store.sha256_file(kept),
                                    "true_peak_dbtp": peak})
-    return peak, False
+    return peak, source

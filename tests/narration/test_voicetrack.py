@@ -3,6 +3,7 @@ same: an edit to what a scene shows costs no second encode, an edit to what it s
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import av
@@ -43,20 +44,22 @@ def test_a_change_to_the_picture_only_reuses_the_encoded_narration(narrated: Pat
     alpha.write_text(alpha.read_text().replace("Square()", 'Square(color="#e07a5f")'))
     build(narrated, voice_cache)
     assert stamp(kept) == before, "the narration was encoded again"
+    manifest = json.loads((narrated / OUT / "manifest.json").read_text())
+    assert manifest["narration"]["encoded"] == "kept"
     assert audio_packets(narrated / OUT / "lecture.mp4") == packets == audio_packets(kept)
 
 
 def test_a_changed_sample_encodes_again(tmp_path: Path) -> None:
     parts = [voice_like(0.6, 1), voice_like(0.4, 2)]
-    first, kept = voicetrack.make(parts, tmp_path / "a.m4a", tmp_path / "cache")
-    assert not kept
-    again, kept = voicetrack.make(parts, tmp_path / "b.m4a", tmp_path / "cache")
-    assert kept and again == first
+    first, source = voicetrack.make(parts, tmp_path / "a.m4a", tmp_path / "cache")
+    assert source == "encoded"
+    again, source = voicetrack.make(parts, tmp_path / "b.m4a", tmp_path / "cache")
+    assert source == "kept" and again == first
     assert (tmp_path / "a.m4a").read_bytes() == (tmp_path / "b.m4a").read_bytes()
     parts[1] = parts[1].copy()
     parts[1][1000] += 0.01
-    _, kept = voicetrack.make(parts, tmp_path / "c.m4a", tmp_path / "cache")
-    assert not kept
+    _, source = voicetrack.make(parts, tmp_path / "c.m4a", tmp_path / "cache")
+    assert source == "encoded"
     assert audio_packets(tmp_path / "c.m4a") != audio_packets(tmp_path / "a.m4a")
 
 
@@ -68,8 +71,8 @@ def test_a_damaged_kept_track_is_not_used(tmp_path: Path) -> None:
     data = bytearray(kept.read_bytes())
     data[len(data) // 2] ^= 0xFF
     kept.write_bytes(bytes(data))
-    _, used = voicetrack.make(parts, tmp_path / "b.m4a", tmp_path / "cache")
-    assert not used
+    _, source = voicetrack.make(parts, tmp_path / "b.m4a", tmp_path / "cache")
+    assert source == "encoded"
     assert (tmp_path / "b.m4a").read_bytes() == (tmp_path / "a.m4a").read_bytes() \
         == kept.read_bytes()
     assert np.any(decode(tmp_path / "b.m4a"))
