@@ -63,6 +63,7 @@ class Ahead:
         self.root, self.cache = root, cache
         self._scenes = scenes
         self._mastered: list[Any] = []  # the futures of the premasters
+        self._rendered: list[dict[str, Any]] = []
         self._premaster = narrated.Premaster(root, cache)
         self._lock = threading.Lock()
         self._conn = self._process = None
@@ -101,6 +102,7 @@ class Ahead:
         """A scene is rendered (its committed meta): the encoder reads its master once made."""
         if not meta:
             return
+        self._rendered.append(meta)
         future = self._premaster.submit(meta)
         if future is None:
             self._send(("scene", meta))
@@ -118,6 +120,8 @@ class Ahead:
         if self._process is None:
             return None
         _policy(self._process.pid, idle=False)
+        for meta in self._rendered:  # again: a premaster's callback may not have sent it yet
+            self._send(("scene", meta))
         self._send(("finish",))
         try:
             reply = self._conn.recv()
@@ -130,6 +134,7 @@ class Ahead:
 
     def __exit__(self, kind, *_) -> None:
         if self._process is not None:
+            _policy(self._process.pid, idle=False)  # to stop soon on a busy machine too
             self._send(("stop",))
             self._process.join(5)
             if self._process.is_alive():
@@ -166,6 +171,8 @@ class _Inbox:
     def meta(self, name: str) -> dict[str, Any]:
         self.read(block=False)
         while name not in self.metas:
+            if self.finishing:  # every scene was sent before `finish`: this one will not come
+                raise LookupError(f"{name} was not rendered")
             self.read(block=True)
         return self.metas[name]
 

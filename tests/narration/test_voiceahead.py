@@ -100,6 +100,22 @@ def test_a_build_that_stops_stops_the_encoder(narrated: Path) -> None:
     assert not [p for p in (narrated / CACHE).iterdir() if "ahead" in p.name]
 
 
+def test_finishing_without_a_scene_gives_nothing_and_does_not_wait(narrated: Path) -> None:
+    """`finish` with a scene never sent (it cannot happen in a build, which stops first):
+    the join encodes the track itself, nothing hangs."""
+    import threading
+
+    metas = _metas(narrated)
+    (narrated / CACHE / voicetrack.RECORD).unlink()
+    got = []
+    with Ahead(narrated, narrated / CACHE, [("Alpha", None), ("Beta", metas["Beta"])]) as ahead:
+        waiter = threading.Thread(target=lambda: got.append(ahead.finish()), daemon=True)
+        waiter.start()
+        waiter.join(60)
+        assert got == [None]
+    assert not ahead.path.exists()
+
+
 @pytest.mark.slow
 def test_a_changed_line_is_joined_from_the_track_encoded_ahead(narrated: Path,
                                                                voice_cache) -> None:
