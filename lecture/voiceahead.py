@@ -73,9 +73,10 @@ class Ahead:
     def for_build(cls, root: Path, cache: Path, states, stale) -> "Ahead":
         """For a build of the lecture's ``states``, of which ``stale`` will render: an
         encode ahead only when one of the lecture's scenes renders (a thumbnail alone
-        changes no sound)."""
+        changes no sound), and unless $LECTURE_VOICE_AHEAD is 0 (make bench compares)."""
         rendering = {id(st) for st in stale}
-        if not any(id(st) in rendering for st in states):
+        if os.environ.get("LECTURE_VOICE_AHEAD") == "0" \
+                or not any(id(st) in rendering for st in states):
             return cls(root, cache, [])
         return cls(root, cache, [(st.name, None if id(st) in rendering else st.meta)
                                  for st in states])

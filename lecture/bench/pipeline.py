@@ -4,7 +4,9 @@
      by plain `manim render -ql` (each with an empty media folder);
   2. a no-op `lecture build -q l` (wall time of the whole command; it must not import Manim);
   3. the build after editing one scene against that scene's solo `manim render -ql`
-     (both with the caches the previous steps left);
+     (both with the caches the previous steps left), and after changing a spoken line
+     of the lecture's middle scene, with the narration encoded while it renders and
+     without (lecture/voiceahead.py), alternating;
   4. joining 10 minutes of 1080p60 H.264 (a synthesized clip, cached in media/bench/join);
   5. peak memory per worker at -q h (rendering the heaviest scenes at -q h).
 """
@@ -55,6 +57,32 @@ def _join_clip(folder: Path) -> tuple[list[Path], float]:
     return parts, time.perf_counter() - started
 
 
+def _spoken_edits(root: Path, scene, env: dict[str, str]) -> Row:
+    """Builds after changing the first spoken line of ``scene`` (a new word in front each
+    time, so every build synthesises one clip), with the encode ahead (a) and without (b),
+    in the order a b b a; the medians."""
+    import re
+
+    lecture = [sys.executable, "-m", "lecture", "build", "-q", "l"]
+    source = scene.path.read_text()
+    line = re.search(r'self\.voiceover\(f?"', source)
+    if line is None:
+        return Row(f"say another word in {scene.name}", "-", "no voiceover line", "-", "-", True)
+    took: dict[str, list[float]] = {"on": [], "off": []}
+    try:
+        for n, ahead in enumerate(("on", "off", "off", "on")):
+            word = ("Now", "So", "Then", "Next")[n]
+            scene.path.write_text(source[:line.end()] + word + ", " + source[line.end():])
+            took[ahead].append(run(lecture, root, {**env, "LECTURE_VOICE_AHEAD":
+                                                   "1" if ahead == "on" else "0"},
+                                   f"spoken edit {n}"))
+    finally:
+        scene.path.write_text(source)
+    on, off = statistics.median(took["on"]), statistics.median(took["off"])
+    return Row(f"say another word in {scene.name}", f"{on:.1f} s",
+               f"{off:.1f} s without the encode ahead", f"{on / off:.2f}x", "<= 1x", on <= off)
+
+
 def measure(project: Project, env: dict[str, str], bench: Path, jobs: list[str],
             memory_scenes: int) -> tuple[list[Row], list[str]]:
     """Run the measures above; return the table rows and lines of detail."""
@@ -100,6 +128,8 @@ def measure(project: Project, env: dict[str, str], bench: Path, jobs: list[str],
     solo = run([manim, "render", "-ql", "--silent", "--media_dir", str(seq_media), edited.rel,
                 edited.name], root, seq_env, f"solo manim render {edited.name}")
 
+    said = _spoken_edits(root, scenes[len(scenes) // 2], env)
+
     # 4. join 10 minutes of 1080p60.
     from ..media import join, probe as probe_video
 
@@ -131,6 +161,7 @@ def measure(project: Project, env: dict[str, str], bench: Path, jobs: list[str],
         Row(f"edit {edited.name}, build", f"{edit:.1f} s", f"{solo:.1f} s solo render",
             f"{edit - solo:+.1f} s", f"<= solo + {TARGETS['edit']:.0f} s",
             edit <= solo + TARGETS["edit"]),
+        said,
         Row("join 10 min 1080p60", f"{joined:.2f} s",
             f"{float(joined_info.duration) / 60:.1f} min, {joined_info.frames} frames", "-",
             f"< {TARGETS['join']:.0f} s", joined < TARGETS["join"]),
