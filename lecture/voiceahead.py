@@ -4,16 +4,16 @@ After the last render, the join needs the whole narration track encoded: about
 9 s of one core for the 9-minute lecture, with the other core idle, after every
 build that changed a word. `Ahead` does that work during the renders instead. It
 masters each scene's voice as soon as the scene is rendered (narrated.Premaster),
-and a second thread encodes the track in lecture order as far as the scenes
-before are known: the fresh ones from the cache at once, the others as they are
-rendered. It keeps the key voicetrack.py gives the joined track, so the join
+and a process of its own encodes the track in lecture order as far as the
+scenes before are known: the fresh ones from the cache at once, the others as
+they are rendered. It keeps the key voicetrack.py gives the joined track, so the join
 only compares keys and copies the file.
 
 That encode is a guess: the track may come out the one the last join kept (an
 edit to the picture only), and the work is then thrown away. So the encoder runs
 under Linux's SCHED_IDLE policy: it gets only CPU time the renders leave idle,
-and gives a core back as soon as a render wants it. It is a process of its own,
-not a thread of the build: a thread at idle priority that holds the GIL stalls
+and gives a core back as soon as a render wants it. It is a process, not a
+thread of the build: a thread at idle priority that holds the GIL stalls
 the build's own thread until the scheduler lets it run (measured: up to 0.85 s,
 with both cores busy). When the renders are done, the build waits for it
 (`finish`), at the normal priority where the system lets the build raise it back
@@ -39,7 +39,7 @@ PIECE = 10 * 48_000  # samples encoded between looks at the build's messages (~0
 
 
 class _Stopped(Exception):
-    """The build ended before the track was encoded, or the last join kept this track."""
+    """The build ended before the track was encoded."""
 
 
 def _policy(pid: int | None, idle: bool) -> None:
