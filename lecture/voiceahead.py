@@ -61,7 +61,8 @@ class Ahead:
 
     def __init__(self, root: Path, cache: Path, scenes: list[tuple[str, dict[str, Any] | None]]):
         self.root, self.cache = root, cache
-        self._scenes = scenes
+        self._order = [name for name, _ in scenes]
+        self._known = {name: meta for name, meta in scenes if meta}  # what the encoder may read
         self._mastered: list[Any] = []  # the futures of the premasters
         self._rendered: list[dict[str, Any]] = []
         self._premaster = narrated.Premaster(root, cache)
@@ -83,16 +84,24 @@ class Ahead:
 
     def __enter__(self) -> "Ahead":
         self._premaster.__enter__()
-        if self._scenes:
-            context = multiprocessing.get_context("spawn")
-            self._conn, theirs = context.Pipe()
-            self._process = context.Process(
-                target=_encoder, name="voice-ahead", daemon=True,
-                args=(theirs, str(self.root), str(self.cache), self._scenes, str(self.path)))
-            self._process.start()
-            _policy(self._process.pid, idle=True)  # its imports too, not only its encoding
-            theirs.close()
+        if any(meta.get("narration") for meta in self._known.values()):
+            self._start()
         return self
+
+    def _start(self) -> None:
+        """Start the encoder, once the lecture is known to speak (a silent one, or a build
+        whose scenes have not said a word yet, costs no process: about 1.2 CPU-s)."""
+        if self._process is not None or not self._order:
+            return
+        context = multiprocessing.get_context("spawn")
+        self._conn, theirs = context.Pipe()
+        scenes = [(name, self._known.get(name)) for name in self._order]
+        self._process = context.Process(
+            target=_encoder, name="voice-ahead", daemon=True,
+            args=(theirs, str(self.root), str(self.cache), scenes, str(self.path)))
+        self._process.start()
+        _policy(self._process.pid, idle=True)  # its imports too, not only its encoding
+        theirs.close()
 
     def _send(self, message: tuple) -> None:
         with self._lock, contextlib.suppress(OSError, ValueError):
@@ -106,10 +115,16 @@ class Ahead:
         self._rendered.append(meta)
         future = self._premaster.submit(meta)
         if future is None:
+            self._known[meta["scene"]] = meta
             self._send(("scene", meta))
         else:
             self._mastered.append(future)
-            future.add_done_callback(lambda _, meta=meta: self._send(("scene", meta)))
+            future.add_done_callback(lambda _, meta=meta: self._mastered_one(meta))
+            self._start()
+
+    def _mastered_one(self, meta: dict[str, Any]) -> None:
+        self._known[meta["scene"]] = meta
+        self._send(("scene", meta))
 
     def finish(self):
         """The encoded track, once the renders are done; None when the join has to encode

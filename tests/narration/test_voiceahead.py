@@ -100,6 +100,21 @@ def test_a_build_that_stops_stops_the_encoder(narrated: Path) -> None:
     assert not [p for p in (narrated / CACHE).iterdir() if "ahead" in p.name]
 
 
+def test_the_encoder_starts_once_the_lecture_is_known_to_speak(narrated: Path) -> None:
+    """No process for scenes that say nothing (a silent lecture costs none); the first
+    rendered scene that speaks starts it."""
+    metas = _metas(narrated)
+    silent = {**metas["Beta"], "narration": None}
+    with Ahead(narrated, narrated / CACHE, [("Alpha", None), ("Beta", silent)]) as ahead:
+        assert ahead._process is None
+        ahead.submit({**metas["Alpha"], "narration": None})
+        assert ahead._process is None
+        ahead.submit(metas["Alpha"])
+        assert ahead._process is not None and ahead._process.is_alive()
+        process = ahead._process
+    assert not process.is_alive()
+
+
 def test_finishing_without_a_scene_gives_nothing_and_does_not_wait(narrated: Path) -> None:
     """`finish` with a scene never sent (it cannot happen in a build, which stops first):
     the join encodes the track itself, nothing hangs."""
