@@ -91,7 +91,7 @@ def make(parts: Sequence[np.ndarray], target: Path, folder: Path,
             pass
     if ahead is not None and ahead.key == key and ahead.true_peak <= MAX_TRUE_PEAK \
             and ahead.path.is_file():
-        # make_track would write these bytes: the same samples, in the same frames
+        # the bytes make_track writes: the same samples, through the same TrackEncoder
         peak, source, made = ahead.true_peak, "ahead", ahead.path
     else:
         peak, source, made = make_track(parts, target), "encoded", target
