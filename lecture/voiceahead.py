@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import signal
 import threading
 from fractions import Fraction
 from pathlib import Path
@@ -99,7 +100,17 @@ class Ahead:
         self._process = context.Process(
             target=_encoder, name="voice-ahead", daemon=True,
             args=(theirs, str(self.root), str(self.cache), scenes, str(self.path)))
-        self._process.start()
+        # Ctrl-C reaches the whole foreground process group; the build stops this process
+        # itself (`__exit__`). Started with SIGINT ignored (that outlives exec, and Python
+        # then leaves it so), it prints no KeyboardInterrupt traceback, even while it
+        # starts up. Only the main thread may set it; `_encoder` sets it again.
+        main = threading.current_thread() is threading.main_thread()
+        before = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+        try:
+            self._process.start()
+        finally:
+            if main:
+                signal.signal(signal.SIGINT, before)
         _policy(self._process.pid, idle=True)  # its imports too, not only its encoding
         theirs.close()
 
@@ -196,6 +207,7 @@ class _Inbox:
 def _encoder(conn, root: str, cache: str, scenes, path: str) -> None:
     """The process: encode the track to ``path``; answer `finish` with ("done", key, true
     peak), or ("none",) when there is nothing to use."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # see Ahead._start
     _policy(0, idle=True)
     inbox = _Inbox(conn, scenes)
     try:

@@ -167,3 +167,47 @@ def test_the_join_uses_a_matching_encode_without_encoding(tmp_path: Path, monkey
     assert (tmp_path / "a.m4a").read_bytes() == made.read_bytes() \
         == (tmp_path / "ok" / voicetrack.KEPT).read_bytes()
     assert voicetrack.kept_key(tmp_path / "ok") == ahead.key
+
+
+def _children(pid: int) -> dict[int, str]:
+    """{pid: command line} of the processes whose parent is ``pid`` (from /proc)."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found[int(stat.parent.name)] = (stat.parent / "cmdline").read_text()
+        except (OSError, ValueError, IndexError):
+            pass  # gone meanwhile
+    return found
+
+
+@pytest.mark.slow
+def test_ctrl_c_during_a_build_stops_the_encoder_without_a_traceback(narrated: Path,
+                                                                      voice_cache) -> None:
+    """Ctrl-C goes to the terminal's whole process group, the encoder too: the build says
+    one line, and leaves neither the encoder nor its file behind."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    beta = narrated / "scenes/beta.py"
+    beta.write_text(beta.read_text().replace("one step closer", "a step nearer"))
+    build = subprocess.Popen([sys.executable, "-m", "lecture", "build", "-q", "l"], cwd=narrated,
+                             env=env_for(narrated, voice_cache), stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, start_new_session=True)
+    encoder, deadline = None, time.monotonic() + 60
+    while encoder is None and time.monotonic() < deadline and build.poll() is None:
+        encoder = next((pid for pid, line in _children(build.pid).items()
+                        if "spawn_main" in line), None)
+        time.sleep(0.02)
+    assert encoder is not None, "the build started no encoder"
+    time.sleep(0.3)  # into its work: importing, waiting for Beta, or encoding
+    os.killpg(build.pid, signal.SIGINT)
+    _, err = build.communicate(timeout=60)
+    assert build.returncode in (130, -signal.SIGINT), err
+    assert err.strip().splitlines() == ["error: interrupted; finished outputs are kept, nothing "
+                                        "half-written was put in place"], err
+    assert not Path(f"/proc/{encoder}").exists(), "the encoder outlived the build"
+    assert not [p for p in (narrated / CACHE).iterdir() if "ahead" in p.name]
