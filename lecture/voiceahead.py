@@ -90,8 +90,8 @@ class Ahead:
         return self
 
     def _start(self) -> None:
-        """Start the encoder, once the lecture is known to speak (a silent one, or a build
-        whose scenes have not said a word yet, costs no process: about 1.2 CPU-s)."""
+        """Start the encoder, once the lecture is known to speak: a silent lecture, or a
+        build whose scenes have not said a word yet, starts no Python process."""
         if self._process is not None or not self._order:
             return
         context = multiprocessing.get_context("spawn")
