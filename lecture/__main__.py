@@ -1,5 +1,5 @@
 """`python -m lecture ...` is the `lecture` command."""
 
-from .cli import main
+from lecture.cli import main
 
 main(prog_name="lecture")

@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..project import Project
+from lecture.core.project import Project
 
 CPU: dict[str, float] = {}  # label -> CPU seconds (user + sys) of the command and its children
 # label -> CPU seconds every core of the machine was busy while the command ran (/proc/stat):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import os
 
-from . import bench_env, copy_project, print_table
-from . import CPU, picture, pipeline, publish, speed, voice
-from ..project import Project
+from lecture.bench import bench_env, copy_project, print_table
+from lecture.bench import CPU, picture, pipeline, publish, speed, voice
+from lecture.core.project import Project
 
 MEASURES = "pipeline,speed,picture,publish"
 

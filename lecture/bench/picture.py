@@ -23,8 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
-from . import Row, run
-from ..project import Project
+from lecture.bench import Row, run
+from lecture.core.project import Project
 
 TARGET_PSNR = 45.0  # dB, on the encode's loss (PSNR YUV)
 SAMPLES = 24
@@ -74,7 +74,7 @@ def compare(video: Path, lossless: Path, samples: int = SAMPLES) -> dict[str, fl
     """Worst and mean figures over `samples` frames spread over the render."""
     import av
 
-    from ..delivery import colour
+    from lecture.delivery import colour
 
     with av.open(str(lossless)) as c:
         count = c.streams.video[0].frames
@@ -103,7 +103,7 @@ def compare(video: Path, lossless: Path, samples: int = SAMPLES) -> dict[str, fl
 
 def _render(cmd: list[str], project: Project, env: dict[str, str], label: str, folder: Path) -> Path:
     result = folder / "result.json"
-    run([sys.executable, "-m", "lecture.worker", str(result), "--", *cmd, "--media_dir", str(folder)],
+    run([sys.executable, "-m", "lecture.worker.render", str(result), "--", *cmd, "--media_dir", str(folder)],
         project.root, env, label)
     return Path(json.loads(result.read_text())["video"])
 

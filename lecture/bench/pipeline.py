@@ -6,7 +6,7 @@
   3. the build after editing one scene against that scene's solo `manim render -ql`
      (both with the caches the previous steps left), and after changing a spoken line
      of the lecture's middle scene, with the narration encoded while it renders and
-     without (lecture/voiceahead.py), alternating;
+     without (lecture/soundtrack/voiceahead.py), alternating;
   4. joining 10 minutes of 1080p60 H.264 (a synthesized clip, cached in media/bench/join);
   5. peak memory per worker at -q h (rendering the heaviest scenes at -q h).
 """
@@ -22,8 +22,8 @@ import sys
 import time
 from pathlib import Path
 
-from . import CPU, Row, mib, run
-from ..project import Project
+from lecture.bench import CPU, Row, mib, run
+from lecture.core.project import Project
 
 TARGETS = {
     "cold": 0.6,  # at most this fraction of the sequential time
@@ -36,7 +36,7 @@ TARGETS = {
 
 def _join_clip(folder: Path) -> tuple[list[Path], float]:
     """Ten one-minute parts of 1080p60 H.264 (built once from a 10 s encode, by stream copy)."""
-    from ..media import join, synthesize_clip
+    from lecture.media.video import join, synthesize_clip
 
     folder.mkdir(parents=True, exist_ok=True)
     parts = [folder / f"part{i:02d}.mp4" for i in range(10)]
@@ -131,7 +131,7 @@ def measure(project: Project, env: dict[str, str], bench: Path, jobs: list[str],
     said = _spoken_edits(root, scenes[len(scenes) // 2], env)
 
     # 4. join 10 minutes of 1080p60.
-    from ..media import join, probe as probe_video
+    from lecture.media.video import join, probe as probe_video
 
     parts, prep = _join_clip(bench / "join")
     out = bench / "join" / "joined.tmp.mp4"

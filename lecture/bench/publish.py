@@ -21,9 +21,9 @@ import sys
 import time
 from pathlib import Path
 
-from . import CPU, Row, copy_project, run
-from ..delivery import ENV
-from ..project import Project
+from lecture.bench import CPU, Row, copy_project, run
+from lecture.delivery import ENV
+from lecture.core.project import Project
 
 TARGETS = {"publish": 15.0, "size_mb": 150.0, "cold_ratio": 1.10}
 BEFORE_PUBLISH = "7 min 39 s, 777 MB before (re-encode)"

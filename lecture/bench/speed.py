@@ -19,8 +19,8 @@ import shutil
 import statistics
 import sys
 
-from . import CPU, MACHINE, Row, run, voice
-from ..project import Project
+from lecture.bench import CPU, MACHINE, Row, run, voice
+from lecture.core.project import Project
 
 TARGETS = {
     "preview": 0.5,  # CPU of the last section's preview over its whole scene's

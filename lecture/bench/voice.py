@@ -13,9 +13,9 @@ narration manifests.
 from __future__ import annotations
 
 import json
-from . import Row
-from ..project import Project
-from ..scheduler import BUILD_RECORD
+from lecture.bench import Row
+from lecture.core.project import Project
+from lecture.build.scheduler import BUILD_RECORD
 
 TARGET_SHARE = 0.10
 

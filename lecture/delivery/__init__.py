@@ -28,8 +28,8 @@ from __future__ import annotations
 import json
 import os
 
-from ..project import QUALITIES
-from ..publish.spec import MAX_B_FRAMES, gop_frames
+from lecture.core.project import QUALITIES
+from lecture.delivery.spec import MAX_B_FRAMES, gop_frames
 
 CRF = 18  # the highest (coarsest) CRF `lecture check` accepts, too
 TUNE = "animation"
@@ -112,7 +112,7 @@ def configure(config) -> None:
     if enabled():
         ours = encoder_options(int(config.pixel_height), float(config.frame_rate))
         config.video_encoder_options = {**ours, **config.video_encoder_options}
-        from . import sound  # the scene's own sound track: the fast AAC coder
+        from lecture.delivery import sound  # the scene's own sound track: the fast AAC coder
 
         sound.install()
 
@@ -121,6 +121,6 @@ def scene_arguments(config) -> dict:
     """Keyword arguments for constructing a scene so that it encodes in the delivery encoding."""
     if not enabled() or getattr(config.renderer, "value", config.renderer) != "cairo":
         return {}
-    from .writer import renderer
+    from lecture.delivery.writer import renderer
 
     return {"renderer": renderer()}

@@ -26,7 +26,7 @@ from manim._config.video_encoder import VideoEncoderSpec
 from manim.renderer.cairo_renderer import CairoRenderer
 from manim.scene.scene_file_writer import SceneFileWriter
 
-from . import VERSION, colour
+from lecture.delivery import VERSION, colour
 
 # Written into every segment's container; a cached segment without it was made by
 # another recipe (Manim's own encoder, or an older version of ours) and is not reused.

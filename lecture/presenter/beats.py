@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import LectureError
-from ..publish.captions import Cue, read_srt_text
+from lecture.core.errors import LectureError
+from lecture.media.captions import Cue, read_srt_text
 
 # Beats shorter than this fraction of a frame are rounding left-overs, not beats.
 MIN_FRAMES = 0.5

@@ -16,11 +16,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .. import store
-from ..publish.captions import fit_to_video, to_vtt
-from . import folder
-from .beats import Lecture
-from .handout import write_handout
+from lecture.core import store
+from lecture.media.captions import fit_to_video, to_vtt
+from lecture.presenter import folder
+from lecture.presenter.beats import Lecture
+from lecture.presenter.handout import write_handout
 
 ASSETS = ("index.html", "notes.html", "present.css", "present.js", "bar.js", "notes.js")
 VIDEO = "lecture.mp4"
@@ -34,7 +34,7 @@ def has_audio(video: Path) -> bool:
     """Does the video carry a sound track (the narration)?"""
     import av
 
-    from ..media import VideoError
+    from lecture.media.video import VideoError
 
     try:
         with av.open(str(video)) as container:
@@ -86,7 +86,7 @@ def page_data(lecture: Lecture, title: str, language: str, narrated: bool, vtt: 
 def build_folder(lecture: Lecture, out: Path, key: str, title: str, language: str,
                  step: Callable[[str], None] = lambda _: None) -> dict[str, Any]:
     """Build the presenter folder for `lecture` into `out` (checked by the caller)."""
-    from ..media import frames_at
+    from lecture.media.video import frames_at
 
     with folder.staging(out, key) as tmp:
         step("video")

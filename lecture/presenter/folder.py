@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..errors import LectureError
+from lecture.core.errors import LectureError
 
 MARKER = ".lecture-presenter.json"
 TOOL = "lecture present"

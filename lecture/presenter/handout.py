@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from .beats import Beat
+from lecture.presenter.beats import Beat
 
 FONT_DIRS = ("/usr/share/fonts/truetype/dejavu",)
 MARGIN_MM = 18

@@ -21,10 +21,11 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from . import captions, chapters, metadata, remux, thumbnail
-from .check import BUNDLE_RECORD, METADATA, SRT, VIDEO, VTT, measure_video
-from .errors import PublishError
-from .render import Render, load_render
+from lecture.media import captions
+from lecture.publish import chapters, metadata, remux, thumbnail
+from lecture.publish.check import BUNDLE_RECORD, METADATA, SRT, VIDEO, VTT, measure_video
+from lecture.publish.errors import PublishError
+from lecture.publish.render import Render, load_render
 
 BUNDLE_FOLDER = "youtube"
 

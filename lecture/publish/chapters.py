@@ -12,9 +12,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from . import spec
-from .errors import PublishError
-from .render import SceneEntry
+from lecture.delivery import spec
+from lecture.publish.errors import PublishError
+from lecture.publish.render import SceneEntry
 
 # Names Manim gives sections nobody named: no title to show, so no beat.
 UNNAMED_SECTIONS = {"", "autocreated", "unnamed"}

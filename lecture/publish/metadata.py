@@ -11,8 +11,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import spec
-from .errors import PublishError
+from lecture.delivery import spec
+from lecture.publish.errors import PublishError
 
 METADATA_FILE = "lecture.toml"
 CHAPTERS_PLACEHOLDER = "{chapters}"

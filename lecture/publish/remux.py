@@ -16,7 +16,7 @@ from pathlib import Path
 
 import av
 
-from .errors import PublishError
+from lecture.publish.errors import PublishError
 
 VERSION = "1"
 COPIED = ("video", "audio")  # the stream kinds the bundle keeps

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import PublishError
+from lecture.publish.errors import PublishError
 
 QUALITIES = ("l", "m", "h", "k")
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError  # Pillow comes with Manim
 
-from . import spec
-from .errors import PublishError
+from lecture.delivery import spec
+from lecture.publish.errors import PublishError
 
 
 def make_thumbnail(still: Path, target: Path, background: str = "#101418") -> None:

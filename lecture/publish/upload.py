@@ -34,8 +34,8 @@ from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 from googleapiclient.http import MediaFileUpload
 
-from . import quota, resume
-from .errors import PublishError
+from lecture.publish import quota, resume
+from lecture.publish.errors import PublishError
 
 SCOPES = [
     "https://www.googleapis.com/auth/youtube.upload",  # videos.insert, thumbnails.set
@@ -267,7 +267,7 @@ def publish(folder: Path, youtube, token: Path, say: Callable[[str], None],
 
     `sessions`: where upload sessions are saved so that a later run can resume one.
     """
-    from .metadata import insert_body
+    from lecture.publish.metadata import insert_body
 
     retry = retry or Retry()
     meta = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from lessonlib import fixed, relu, relu_prime, sigmoid, sigmoid_prime
 
-from .gradcheck import assert_derivative, central_difference
+from tests.lessonlib.gradcheck import assert_derivative, central_difference
 
 NAN, INF = math.nan, math.inf
 

@@ -24,7 +24,7 @@ from lessonlib import (
     sigmoid_prime,
 )
 
-from .gradcheck import assert_derivative
+from tests.lessonlib.gradcheck import assert_derivative
 
 NAN, INF = math.nan, math.inf
 CHAIN_PRODUCTS = pytest.mark.parametrize(

@@ -18,7 +18,7 @@ from lessonlib import (
     mse_grad,
 )
 
-from .gradcheck import assert_derivative, central_difference
+from tests.lessonlib.gradcheck import assert_derivative, central_difference
 
 NAN, INF = math.nan, math.inf
 

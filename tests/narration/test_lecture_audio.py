@@ -18,7 +18,7 @@ from narration.voice import SAMPLE_RATE
 
 from tests.pipeline.conftest import lecture
 
-from .conftest import CLICK_AT, CLICK_LINE, env_for
+from tests.narration.conftest import CLICK_AT, CLICK_LINE, env_for
 
 pytestmark = pytest.mark.slow
 OUT = "media/lecture/l"
@@ -107,7 +107,7 @@ def test_a_scene_render_carries_its_own_voice(narrated_template: Path) -> None:
 
 def test_a_recorded_take_replaces_the_voice_and_rerenders_only_its_scene(narrated: Path,
                                                                          voice_cache) -> None:
-    from .conftest import write_click_take
+    from tests.narration.conftest import write_click_take
 
     spoken = narration(narrated, "Beta")["lines"][0]["spoken"]
     write_click_take(narrated, "Beta", spoken)
@@ -166,7 +166,7 @@ def test_a_voice_model_that_fails_its_check_stops_the_build_before_rendering(
 def test_scenes_mastered_while_rendering_give_the_track_mastered_at_the_join(narrated: Path) -> None:
     """The build masters each scene's voice as soon as the scene is rendered (Premaster); a
     join that finds no master and makes them all itself gives the same samples."""
-    from lecture import narrated as pipeline_voice
+    from lecture.soundtrack import narrated as pipeline_voice
 
     cache = narrated / "media/lecture/scenes/l"
     built = decode(narrated / OUT / "lecture.mp4", stereo=True)

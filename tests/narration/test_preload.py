@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from lecture import narrated
+from lecture.soundtrack import narrated
 from narration import config, voice
 from narration.text import parse
 

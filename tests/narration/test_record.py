@@ -8,11 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lecture.errors import LectureError
+from lecture.core.errors import LectureError
 from tests.pipeline.conftest import lecture
 
-from .conftest import env_for
-from .test_voice import _write
+from tests.narration.conftest import env_for
+from tests.narration.test_voice import _write
 
 pytestmark = pytest.mark.slow
 
@@ -50,7 +50,7 @@ def test_a_changed_line_loses_its_take(narrated: Path, voice_cache) -> None:
 def test_no_microphone_says_what_to_do_instead(monkeypatch) -> None:
     import sounddevice
 
-    from lecture import record
+    from lecture.cli import record
 
     def none(*args, **kwargs):
         raise sounddevice.PortAudioError("no default input device")

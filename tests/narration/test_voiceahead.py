@@ -1,4 +1,4 @@
-"""The lecture's narration encoded while scenes render (lecture/voiceahead.py): the same
+"""The lecture's narration encoded while scenes render (lecture/soundtrack/voiceahead.py): the same
 file the join would encode, used by the join; nothing encoded twice, nothing left behind."""
 
 from __future__ import annotations
@@ -10,14 +10,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lecture import narrated as pipeline_voice
-from lecture import voicetrack
-from lecture.voiceahead import Ahead
+from lecture.soundtrack import narrated as pipeline_voice
+from lecture.soundtrack import voicetrack
+from lecture.soundtrack.voiceahead import Ahead
 from narration import mix
 from narration.mix import TrackEncoder, encode, make_track, sample_at
 
-from .conftest import env_for, voice_like
-from .test_voicetrack import CACHE, OUT, audio_packets, build
+from tests.narration.conftest import env_for, voice_like
+from tests.narration.test_voicetrack import CACHE, OUT, audio_packets, build
 
 
 def test_a_track_fed_in_pieces_is_the_track_encoded_at_once(tmp_path: Path) -> None:

@@ -10,11 +10,11 @@ import av
 import numpy as np
 import pytest
 
-from lecture import voicetrack
+from lecture.soundtrack import voicetrack
 from narration.mix import decode
 from tests.pipeline.conftest import lecture
 
-from .conftest import env_for, voice_like
+from tests.narration.conftest import env_for, voice_like
 
 pytestmark = pytest.mark.slow
 OUT = "media/lecture/l"

@@ -81,13 +81,13 @@ FILES = {
 
 
 def write(root: Path) -> Path:
-    from .conftest import write_project
+    from tests.pipeline.conftest import write_project
 
     return write_project(root, FILES)
 
 
 def env_for(root: Path) -> dict[str, str]:
-    from .conftest import env_for as tiny_env
+    from tests.pipeline.conftest import env_for as tiny_env
 
     env = tiny_env(root, LECTURE_MANIM_ARGS=FPS_ARGS, LECTURE_VOICE="none")
     env.pop("LECTURE_VOICE_CACHE", None)

@@ -135,7 +135,7 @@ def fresh_project(tmp_path: Path, monkeypatch) -> Path:
 def chunked_reference(tmp_path_factory) -> Path:
     """tests/pipeline/chunked_project.py built with every scene in one piece (the reference
     for chunked, section and cluster renders)."""
-    from . import chunked_project
+    from tests.pipeline import chunked_project
 
     root = chunked_project.write(tmp_path_factory.mktemp("whole") / "proj")
     done = subprocess.run([sys.executable, "-m", "lecture", "build", "-q", "l", "--chunks", "off"],

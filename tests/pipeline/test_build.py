@@ -13,9 +13,9 @@ import av
 import pytest
 import srt
 
-from lecture.media import probe
+from lecture.media.video import probe
 
-from .conftest import env_for, lecture
+from tests.pipeline.conftest import env_for, lecture
 
 pytestmark = pytest.mark.slow
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from lecture.deps import DependencyGraph, scene_key
-from lecture.project import Project
+from lecture.build.deps import DependencyGraph, scene_key
+from lecture.core.project import Project
 
-from .conftest import write_project
+from tests.pipeline.conftest import write_project
 
 
 def keys(root: Path, quality: str = "l", version: str = "0.22.0") -> dict[str, str]:

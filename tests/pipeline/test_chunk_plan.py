@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from lecture import chunkplan, chunks
+from lecture.build import chunkplan, chunks
 
 POINTS = [{"call": 1, "start": 0.0}, {"call": 2, "start": 10.0}, {"call": 4, "start": 19.0},
           {"call": 5, "start": 31.0}, {"call": 6, "start": 38.0}]

@@ -4,8 +4,8 @@ Dask built before it knew how long anything takes."""
 
 from __future__ import annotations
 
-from lecture.cluster import ClusterRunner
-from lecture.runner import Job, JobOutcome
+from lecture.run.cluster import ClusterRunner
+from lecture.run.local import Job, JobOutcome
 
 
 class FakeFuture:

@@ -27,7 +27,7 @@ from lecture.delivery import colour
 from lecture.publish import bitstream
 from lecture.publish.check import measure_video
 
-from .conftest import REPO, TINY, segment_encoder
+from tests.pipeline.conftest import REPO, TINY, segment_encoder
 
 pytestmark = pytest.mark.slow
 FPS = 5
@@ -68,8 +68,8 @@ def test_every_scene_starts_on_an_idr_frame_in_the_lecture(built_template: Path)
 
 
 def test_the_encoding_is_part_of_the_cache_key(built: Path, monkeypatch) -> None:
-    from lecture.pipeline import FRESH, Pipeline
-    from lecture.project import Project
+    from lecture.build.pipeline import FRESH, Pipeline
+    from lecture.core.project import Project
 
     project = Project(built)
     assert all(st.status == FRESH for st in Pipeline(project, "l").states(project.scenes))
@@ -119,7 +119,7 @@ def start_swatch(root: Path, env_extra: dict[str, str]) -> tuple[subprocess.Pope
         "    def construct(self):\n        self.play(Square().animate.shift(0.1), run_time=0.4)\n")
     result = root / "result.json"
     env = {**os.environ, "PYTHONPATH": str(REPO), **env_extra}
-    proc = subprocess.Popen([sys.executable, "-m", "lecture.worker", str(result), "--", "scenes/swatch.py",
+    proc = subprocess.Popen([sys.executable, "-m", "lecture.worker.render", str(result), "--", "scenes/swatch.py",
                              "Swatch", "-q", "l", *TINY.split(), "--media_dir", str(root / "media"),
                              "--progress_bar", "none"], cwd=root, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)

@@ -14,9 +14,9 @@ import pytest
 from click.testing import CliRunner
 
 from lecture.cli import main
-from lecture.media import probe
+from lecture.media.video import probe
 
-from .conftest import env_for, lecture
+from tests.pipeline.conftest import env_for, lecture
 
 pytestmark = pytest.mark.slow
 
@@ -54,7 +54,7 @@ def workers_of(root: Path) -> list[int]:
             cwd = os.readlink(proc / "cwd")
         except OSError:
             continue
-        if (b"lecture.worker" in cmd or b"lecture.zygote" in cmd) and cwd == str(root):
+        if (b"lecture.worker.render" in cmd or b"lecture.run.zygote" in cmd) and cwd == str(root):
             found.append(int(proc.name))
     return found
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import av
 import numpy as np
 
-from lecture import runner
+from lecture.run import local as runner
 from lecture.delivery import sound
 
 

@@ -1,4 +1,4 @@
-"""The vectorised subpath split gives Manim's own subpaths (lecture/subpaths.py)."""
+"""The vectorised subpath split gives Manim's own subpaths (lecture/worker/subpaths.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from manim import VMobject
 
-from lecture import subpaths
+from lecture.worker import subpaths
 
 MANIMS = subpaths._ORIGINAL.get("get_subpaths_from_points", VMobject.get_subpaths_from_points)
 TOLERANCE = VMobject().tolerance_for_point_equality

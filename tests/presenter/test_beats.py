@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from lecture.errors import LectureError
+from lecture.core.errors import LectureError
 from lecture.presenter.beats import beats_of, notes_for, page_meta, read_lecture
-from lecture.publish.captions import Cue
+from lecture.media.captions import Cue
 
 MANIFEST = {
     "frame_rate": 10.0, "width": 160, "height": 90, "duration": 9.0,

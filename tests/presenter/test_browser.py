@@ -5,10 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lecture.media import frames_at
+from lecture.media.video import frames_at
 
-from .page import (beats, closest_frame, console_errors, open_page, press, video,
-                   video_pixels, wait_for, wait_held)
+from tests.presenter.page import beats, closest_frame, console_errors, open_page, press, video, video_pixels, wait_for, wait_held
 
 pytestmark = pytest.mark.slow
 

@@ -9,7 +9,7 @@ import pytest
 
 from lecture.presenter.folder import MARKER
 
-from .conftest import QUALITY, out_dir, write_project
+from tests.presenter.conftest import QUALITY, out_dir, write_project
 
 pytestmark = pytest.mark.slow  # runs the real command on a real (tiny) render
 

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from lecture.media import frames_at
+from lecture.media.video import frames_at
 
-from .page import beats, closest_frame
+from tests.presenter.page import beats, closest_frame
 
 pytestmark = pytest.mark.slow
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .page import beats, console_errors, open_page, press, video, wait_for, wait_held
+from tests.presenter.page import beats, console_errors, open_page, press, video, wait_for, wait_held
 
 pytestmark = pytest.mark.slow
 

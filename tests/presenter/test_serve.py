@@ -15,8 +15,8 @@ import pytest
 
 from lecture.presenter.serve import make_server
 
-from .conftest import QUALITY, env_for
-from .page import beats, console_errors, open_page, press, wait_for, wait_held
+from tests.presenter.conftest import QUALITY, env_for
+from tests.presenter.page import beats, console_errors, open_page, press, wait_for, wait_held
 
 
 @pytest.fixture

@@ -141,7 +141,7 @@ def voice_like(seconds: float) -> np.ndarray:
 def narrate(video: Path, spans, seconds: float, target: Path, gain_db: float = 0.0,
             mastered: bool = True) -> Path:
     """`target`: `video` with a voice-like track spoken over `spans`, mastered as the build does."""
-    from lecture.media import mux
+    from lecture.media.video import mux
     from narration.mix import Placement, build_track, encode, master
 
     placed = build_track([Placement(Fraction(a).limit_denominator(1000), voice_like(b - a))

@@ -11,12 +11,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from lecture.publish import captions, chapters, remux, spec
+from lecture.media import captions
+from lecture.publish import chapters, remux
+from lecture.delivery import spec
 from lecture.publish.check import chapter_rules, measure_video
 from lecture.publish.render import SceneEntry, Section
 from lecture.publish.thumbnail import make_thumbnail
 
-from .conftest import FPS, delivery_options, write_video
+from tests.publish.conftest import FPS, delivery_options, write_video
 
 # --- chapters ----------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from PIL import Image
 from lecture import delivery
 from lecture.publish.check import check_bundle, failures, measure_video, media_rules
 
-from .conftest import FPS, delivery_options, write_video
+from tests.publish.conftest import FPS, delivery_options, write_video
 
 
 def failed(folder: Path) -> set[str]:

@@ -15,8 +15,8 @@ import pytest
 
 from lecture.publish.check import VideoFacts, encoder_rules, media_rules
 
-from .conftest import FPS, delivery_options, write_video
-from .test_check import FAST, video_failures, x264
+from tests.publish.conftest import FPS, delivery_options, write_video
+from tests.publish.test_check import FAST, video_failures, x264
 
 # The encoder settings `lecture publish` used before scenes were rendered for
 # delivery: CBR at YouTube's recommended bitrate, the rest padded with filler.

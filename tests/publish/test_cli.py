@@ -15,8 +15,8 @@ from googleapiclient.http import HttpMockSequence
 from lecture.cli import main
 from lecture.publish import upload
 
-from .conftest import LECTURE_TOML
-from .test_upload import SECRETS, fake_creds, ok, resume, session
+from tests.publish.conftest import LECTURE_TOML
+from tests.publish.test_upload import SECRETS, fake_creds, ok, resume, session
 
 
 @pytest.fixture(scope="session")
@@ -182,7 +182,7 @@ def test_publish_refuses_a_bundle_that_fails_the_check(repo, youtube_double, tmp
 
 
 def test_publish_with_quota_exceeded(repo, youtube_double, tmp_path):
-    from .test_upload import api_error
+    from tests.publish.test_upload import api_error
 
     youtube_double["http"] = HttpMockSequence([api_error(403, "quotaExceeded")])
     secrets = tmp_path / "client_secret.json"
@@ -195,7 +195,7 @@ def test_publish_with_quota_exceeded(repo, youtube_double, tmp_path):
 
 
 def test_resumed_upload_through_the_cli(repo, youtube_double, tmp_path, monkeypatch):
-    from .test_upload import api_error
+    from tests.publish.test_upload import api_error
 
     size = None
 

@@ -20,7 +20,7 @@ import pytest
 
 from lecture.publish import upload
 
-from .test_upload import CHUNK, SECRETS, bundle, fake_creds  # noqa: F401 - bundle is a fixture
+from tests.publish.test_upload import CHUNK, SECRETS, bundle, fake_creds  # noqa: F401 - bundle is a fixture
 
 
 class FakeYouTube(ThreadingHTTPServer):

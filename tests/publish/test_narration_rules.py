@@ -8,7 +8,7 @@ import pytest
 
 from lecture.publish.check import narration_rules
 
-from .conftest import narrate, write_video
+from tests.publish.conftest import narrate, write_video
 
 SECONDS = 12
 CUES = [(1.0, 4.0, "Gradient descent follows the slope."),
@@ -83,7 +83,7 @@ def test_lecture_check_fails_a_silent_lecture(tmp_path):
     from lecture.publish.bundle import build_bundle
     from lecture.publish.check import check_bundle
 
-    from .conftest import make_render
+    from tests.publish.conftest import make_render
 
     make_render(tmp_path, narrated=False)
     failed = {r.name for r in check_bundle(build_bundle(tmp_path, "h")) if not r.ok}

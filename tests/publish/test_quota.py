@@ -7,7 +7,7 @@ import pytest
 from lecture.publish import quota
 from lecture.publish.errors import PublishError
 
-from .test_upload import Run, api_error, bundle, ok, resume, session  # noqa: F401 - bundle is a fixture
+from tests.publish.test_upload import Run, api_error, bundle, ok, resume, session  # noqa: F401 - bundle is a fixture
 
 UNITS = "The request cannot be completed because you have exceeded your quota."
 UPLOADS = ("Quota exceeded for quota metric 'Video Uploads' and limit 'Video Uploads per day' of service "

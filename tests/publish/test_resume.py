@@ -26,8 +26,8 @@ import pytest
 from lecture.publish import resume, upload
 from lecture.publish.errors import PublishError
 
-from .test_loopback import FakeYouTube, Handler, Loopback
-from .test_upload import CHUNK, bundle, fake_creds  # noqa: F401 - bundle is a fixture
+from tests.publish.test_loopback import FakeYouTube, Handler, Loopback
+from tests.publish.test_upload import CHUNK, bundle, fake_creds  # noqa: F401 - bundle is a fixture
 
 SIZE = 64 * CHUNK
 ROOT = Path(__file__).resolve().parents[2]

@@ -17,7 +17,7 @@ from pathlib import Path
 import av
 import pytest
 
-from lecture.project import snake_case
+from lecture.core.project import snake_case
 from scenes import LECTURE, THUMBNAIL
 from tests.screen import read_scene, rules
 

@@ -26,7 +26,7 @@ def frames_of(tmp_path, enabled: bool, redraw=None, store=None) -> list[np.ndarr
     """Decoded frames of SignOfGradient's beats with the memo on or off (or a wrong redraw)."""
     from manim import tempconfig
 
-    from lecture import fastforward, shared_cache
+    from lecture.worker import fastforward, shared_cache
     from scenes.sign_of_gradient import SignOfGradient
     from tests.screen import TEX_CACHE
 

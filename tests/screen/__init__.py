@@ -16,7 +16,7 @@ import pickle
 import tempfile
 from pathlib import Path
 
-from .reading import Reading, ScreenMismatch
+from tests.screen.reading import Reading, ScreenMismatch
 
 ROOT = Path(__file__).resolve().parents[2]
 # Compiled LaTeX is a pure function of its source: share Manim's cache across runs.
@@ -28,9 +28,9 @@ def run_scene(scene_cls: type) -> Reading:
     """Run ``scene_cls`` in-process with a throw-away media folder and restored config."""
     from manim import tempconfig
 
-    from lecture import shared_cache
+    from lecture.worker import shared_cache
 
-    from .probe import record
+    from tests.screen.probe import record
 
     shared_cache.install()  # tests may run beside renders (or each other) on one cache
 

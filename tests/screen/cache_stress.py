@@ -21,7 +21,7 @@ def main() -> int:
     from manim import MarkupText, MathTex, Text, tempconfig
     from manim.mobject.svg.svg_mobject import SVG_HASH_TO_MOB_MAP
 
-    from lecture import shared_cache
+    from lecture.worker import shared_cache
 
     shared_cache.install()  # a no-op with LECTURE_SHARED_CACHE=off
     with tempconfig({"media_dir": str(media), "tex_dir": str(media / "Tex"),

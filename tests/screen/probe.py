@@ -18,7 +18,7 @@ from manim import DecimalNumber, MarkupText, Paragraph, SingleStringMathTex, Tex
 from manim.mobject.text.tex_mobject import MathTexPart
 from manim.renderer.cairo_renderer import CairoRenderer
 
-from . import glyphs
+from tests.screen import glyphs
 
 INSIDE_SAMPLES = 3  # moments read inside every animation, besides its end
 
@@ -107,7 +107,7 @@ def _visible(leaf: Any) -> bool:
 
 def read_labels(mobjects: list[Any]) -> tuple[Label, ...]:
     """Every text object among ``mobjects`` (outermost ones), read from its glyph outlines."""
-    from .reading import assemble
+    from tests.screen.reading import assemble
 
     labels: list[Label] = []
     seen: set[int] = set()

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .glyphs import Glyph
-from .probe import Label, Moment, Recording
+from tests.screen.glyphs import Glyph
+from tests.screen.probe import Label, Moment, Recording
 
 # What a binary minus can follow: digits, letters, closing brackets and the like.
 OPERAND = set("0123456789)]|!'σηαθℓ∂∇∞%}abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")

@@ -19,8 +19,8 @@ from manim import config
 
 from narration.captions import MAX_CHARS, MAX_LINES, MIN_CUE
 
-from .probe import Label, Moment
-from .reading import Reading
+from tests.screen.probe import Label, Moment
+from tests.screen.reading import Reading
 
 SAFE = 0.90  # title-safe: the central 90% of the frame
 MIN_FONT_SIZE = 24

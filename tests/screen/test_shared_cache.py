@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from manim import MathTex, tempconfig
 
-from lecture import shared_cache
+from lecture.worker import shared_cache
 
 STRESS = Path(__file__).with_name("cache_stress.py")
 

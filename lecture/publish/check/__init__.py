@@ -25,15 +25,15 @@ from pathlib import Path
 
 import av
 
-from .. import bitstream
-from .audio import audio_rules, measure_audio
-from .captions import caption_rules
-from .encoder import encoder_rules
-from .metadata import chapter_rules, metadata_rules
-from .rules import BUNDLE_RECORD, METADATA, SRT, THUMBNAILS, VIDEO, VTT, Rule, add, failures, print_report
-from .thumbnail import thumbnail_rules
-from .video import VideoFacts, measure_video, video_rules
-from .voice import narration_rules
+from lecture.publish import bitstream
+from lecture.publish.check.audio import audio_rules, measure_audio
+from lecture.publish.check.captions import caption_rules
+from lecture.publish.check.encoder import encoder_rules
+from lecture.publish.check.metadata import chapter_rules, metadata_rules
+from lecture.publish.check.rules import BUNDLE_RECORD, METADATA, SRT, THUMBNAILS, VIDEO, VTT, Rule, add, failures, print_report
+from lecture.publish.check.thumbnail import thumbnail_rules
+from lecture.publish.check.video import VideoFacts, measure_video, video_rules
+from lecture.publish.check.voice import narration_rules
 
 __all__ = [
     "BUNDLE_RECORD", "METADATA", "SRT", "THUMBNAILS", "VIDEO", "VTT", "Rule", "VideoFacts",

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import av
 
-from .. import spec
-from .rules import Rule, add
+from lecture.delivery import spec
+from lecture.publish.check.rules import Rule, add
 
 
 def measure_audio(path: Path) -> dict | None:

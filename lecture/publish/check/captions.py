@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import captions
-from ..errors import PublishError
-from .rules import SRT, VTT, Rule, add
+from lecture.media import captions
+from lecture.media.captions import CaptionError
+from lecture.publish.errors import PublishError
+from lecture.publish.check.rules import SRT, VTT, Rule, add
 
 
 def caption_rules(folder: Path, duration: float | None) -> list[Rule]:
@@ -20,7 +21,7 @@ def caption_rules(folder: Path, duration: float | None) -> list[Rule]:
                 raise ValueError("missing")
             try:
                 cues = parse(path)
-            except PublishError as exc:
+            except (PublishError, CaptionError) as exc:
                 raise ValueError(str(exc)) from None
             bad = [c for c in cues if not (0 <= c.start < c.end)]
             if bad:

@@ -11,10 +11,11 @@ carries no picture) fail: they only make the upload bigger.
 
 from __future__ import annotations
 
-from ... import delivery
-from .. import bitstream, spec
-from .rules import Rule, add, mbps
-from .video import VideoFacts
+from lecture import delivery
+from lecture.publish import bitstream
+from lecture.delivery import spec
+from lecture.publish.check.rules import Rule, add, mbps
+from lecture.publish.check.video import VideoFacts
 
 
 def _describe(options: dict[str, str]) -> str:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from .. import chapters, metadata, spec
-from .rules import Rule, add
+from lecture.publish import chapters, metadata
+from lecture.delivery import spec
+from lecture.publish.check.rules import Rule, add
 
 
 def chapter_rules(description: str, duration: float | None) -> list[Rule]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import spec
-from .rules import THUMBNAILS, Rule, add
+from lecture.delivery import spec
+from lecture.publish.check.rules import THUMBNAILS, Rule, add
 
 
 def thumbnail_rules(folder: Path) -> list[Rule]:

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import av
 
-from .. import bitstream, spec
-from .rules import Rule, add, fps
+from lecture.publish import bitstream
+from lecture.delivery import spec
+from lecture.publish.check.rules import Rule, add, fps
 
 # AVFieldOrder
 _FIELD_ORDERS = {0: "unknown", 1: "progressive", 2: "tt", 3: "bb", 4: "tb", 5: "bt"}

@@ -17,8 +17,8 @@ from narration.captions import MAX_CHARS, MAX_LINES, MIN_CUE
 from narration.mix import MAX_TRUE_PEAK, TARGET_LUFS, decode, loudness
 from narration.voice import SAMPLE_RATE
 
-from .. import captions
-from .rules import SRT, Rule, add as _rule
+from lecture.media import captions
+from lecture.publish.check.rules import SRT, Rule, add as _rule
 
 LOUDNESS_TOLERANCE = 1.0  # LU around TARGET_LUFS (YouTube plays uploads at -14 LUFS)
 SPEECH_BELOW_PROGRAMME = 20.0  # dB: a cue quieter than the programme by more is silent
