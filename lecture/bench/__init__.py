@@ -4,6 +4,9 @@ Each module of this package measures one part of the pipeline and returns table
 rows; __main__ runs them in one process, on a scratch copy of the project's
 sources in media/bench/project (the real media/ and the working tree are never
 touched), and prints one table. The helpers here are shared by those modules.
+
+Enters: the project's sources. Leaves: a printed table of figures.
+May import: every package of lecture but the CLI.
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
-"""Entry point of the `lecture` command.
+"""The `lecture` command: parse the options, call a stage, report in one line.
 
+Enters: argv. Leaves: what a user reads, and an exit code (errors one line each).
 Subcommands are loaded lazily, so `lecture build` with nothing to do never
-imports Manim (or the Google client) and answers in well under a second.
+imports Manim (or the Google client).
+May import: every package of lecture.
 """
 
 from __future__ import annotations

@@ -18,6 +18,10 @@ copy. Preview qualities (480p, 720p) use a faster x264 preset; the quality
 setting, GOP and colour are the same everywhere. Nothing in this module
 imports Manim or PyAV: the pipeline reads `cache_token` on the no-op path.
 
+Enters: a render's frames and sound (through the writer the worker installs).
+Leaves: scene videos in the delivery encoding; spec.py, YouTube's encoding rules.
+May import: lecture.media, lecture.core; narration.
+
 $LECTURE_SEGMENT_ENCODING=manim falls back to Manim's own segment encoding
 (x264 CRF 23, 250-frame GOPs, BT.601 untagged): it exists so that `make bench`
 can measure the build before and after this change in one run.

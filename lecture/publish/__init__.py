@@ -4,6 +4,9 @@
     youtube/  --check.check_bundle-->  one pass/fail line per YouTube rule
     youtube/  --upload.publish-->  https://youtu.be/<id>
 
-The click commands live in `commands`; everything else is importable without
-the Google client, which only `upload` loads.
+Enters: a built lecture in media/lecture/<q>/ and lecture.toml [youtube].
+Leaves: the bundle, the check's report, the upload and its resume record.
+The click commands live in lecture.cli.publish; nothing here needs the Google
+client but `upload`, which loads it.
+May import: lecture.delivery, lecture.media, lecture.core; narration.
 """
