@@ -1,4 +1,4 @@
-"""The concrete numbers the lecture uses, in one place (see shared/LESSON.md).
+"""The concrete numbers the lecture uses, in one place (see docs/lesson.md).
 
 Rational inputs are Fractions so trajectories come out exact.
 """

@@ -149,8 +149,7 @@ def encode(track: np.ndarray, target: Path, heard: list[np.ndarray] | None = Non
     Given a list ``heard``, every packet is also decoded as it leaves the encoder,
     and the list gets what decoding the file gives (`decode`, as `lecture check`
     does): (2, n) pieces of everything after the encoder's priming, which the
-    file's edit list skips. That saves reading the file back: 0.25 CPU-s instead of
-    1.05 for the 9-minute lecture.
+    file's edit list skips. That saves reading the file back and decoding it again.
     """
     with TrackEncoder(target, heard) as encoder:
         encoder.feed(track)
@@ -174,7 +173,7 @@ class TrackEncoder:
         self._out = av.open(str(target), "w", format="mp4")
         # ffmpeg's AAC-LC with its fast coder and without the stereo and noise tools, which
         # cost most of the time and buy nothing for one voice on two identical channels
-        # at this bit rate: 5 times faster than the defaults.
+        # at this bit rate: much faster than the defaults.
         self._stream = self._out.add_stream("aac", rate=SAMPLE_RATE, layout="stereo",
                                             options=dict(AAC_FAST))
         self._stream.codec_context.bit_rate = AAC_BITRATE

@@ -174,8 +174,8 @@ class PiperVoice:
 
 # Models this process has loaded, by file and checksum. A render server that loads the
 # voice before it forks (`preload`) hands every render the loaded model: loading costs
-# about 1.4 CPU-s (the model's graph prepared by onnxruntime, and the imports), and a
-# build's renders would each pay it.
+# CPU (the model's graph prepared by onnxruntime, and the imports), and a build's
+# renders would each pay it.
 _LOADED: dict[tuple[str, str], object] = {}
 
 

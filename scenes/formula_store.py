@@ -60,8 +60,8 @@ class _Lean(pickle.Pickler):
 
     Manim reads a glyph's ``path_obj`` only while it makes the glyph's points (in
     its constructor, ``generate_points``); kept, the paths are most of a stored
-    formula (one readout: 995 svgelements points, 208 curves) and loading it took
-    38 ms instead of 3.3. A loaded formula's glyphs hold None there.
+    formula, and loading them would cost most of a load. A loaded formula's glyphs
+    hold None there.
     """
 
     def __init__(self, file, protocol: int) -> None:

@@ -23,7 +23,7 @@ and colours the drawing already has, so skipping it leaves every frame as it was
 During a wait, that is every frame.
 
 Set LECTURE_FORMULA_MEMO=0 (or ``memo.enabled = False``) to build every formula
-afresh and redraw on every frame, as before.
+afresh and redraw on every frame (to compare frames both ways).
 """
 
 from __future__ import annotations

@@ -4,9 +4,9 @@
      check's verdict, and whether the bundle's video packets are the build's
      (a remux: they must be, byte for byte);
   2. with --cold-h: a cold `lecture build -q h` twice, each in its own scratch
-     copy, one after the other: with Manim's own segment encoding (the build as
-     it was before scenes were rendered for delivery) and with the delivery
-     encoding. About 2 x 7 minutes of 2 cores.
+     copy, one after the other: with Manim's own segment encoding and with the
+     delivery encoding, to show what rendering for delivery costs or saves. It
+     takes minutes of every core.
 
 Without --cold-h the -q h build is the project's own media/lecture/h (from
 `make video`), copied into the bench folder and only read there.

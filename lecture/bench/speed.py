@@ -122,7 +122,7 @@ def measure_high(project: Project, env: dict[str, str], jobs: list[str]) -> tupl
     took = run([sys.executable, "-m", "lecture", "build", "-q", "h", "--chunks", "off", *jobs],
                project.root, {**env, "LECTURE_VOICE_CACHE": str(voice_cache)}, "build -q h")
     # The picture's cost: each render's CPU time less the narration it synthesised (the
-    # voice has its own rows below; the baseline, 1.34, was a silent lecture).
+    # voice has its own rows below), so the figure compares with a silent lecture's.
     per, drawn = {}, {}
     cpu = draw = spoken = length = 0.0
     for scene in project.scenes:

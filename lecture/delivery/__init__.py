@@ -24,7 +24,7 @@ May import: lecture.media, lecture.core; narration.
 
 $LECTURE_SEGMENT_ENCODING=manim falls back to Manim's own segment encoding
 (x264 CRF 23, 250-frame GOPs, BT.601 untagged): it exists so that `make bench`
-can measure the build before and after this change in one run.
+can compare the two encodings in one run (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -40,25 +40,23 @@ TUNE = "animation"
 # The animation tune doubles x264's reference frames (6 at `medium`), which at
 # 1080p60 needs H.264 level 5.0; 4 keeps 1080p60 at level 4.2 and 2160p60 at 5.2.
 REFERENCE_FRAMES = 4
-# veryfast, measured against medium on Recap at -q h (2 runs each, same machine): 54-57
-# against 70-76 CPU-s, a file 9% smaller, the same quality setting (CRF 18). With the
-# animation tune, x264's slower searches buy little on flat colour and long stills.
+# veryfast rather than medium: at the same quality setting (CRF 18) it costs clearly less
+# CPU and makes a smaller file (docs/performance.md). With the animation tune, x264's
+# slower searches buy little on flat colour and long stills.
 DELIVERY_PRESET = "veryfast"
 PREVIEW_PRESET = "veryfast"
 PREVIEW_MAX_HEIGHT = 720  # -q l and -q m
 # x264 on one thread. Left to itself (PyAV asks for slice threads, as many as the
 # machine has cores) the stream would depend on the machine that rendered it: every
 # thread is a slice, so a 2-core and an 8-core worker of one cluster would make
-# different bytes for one cache key. One thread is also cheaper: on 423 frames of
-# SignOfGradient at 1080p, 2.9-3.5 CPU-s against 3.7-4.0 for two slice threads, a
-# stream 2% smaller. Manim already encodes on a thread of its own, beside the drawing.
+# different bytes for one cache key. One thread is also cheaper in CPU and makes a
+# slightly smaller stream than slice threads (docs/performance.md). Manim already
+# encodes on a thread of its own, beside the drawing.
 X264_THREADS = 1
 # Sub-pixel motion refinement at x264's cheapest level (the presets' `superfast`
 # has it; `veryfast` refines twice as hard). On flat-colour frames the finer search
-# buys almost nothing: re-encoding 400-500 frames of three scenes at 1080p, x264's
-# time per frame went from 9.0-9.9 to 7.3-7.5 ms, the stream grew 2-4% and luma
-# PSNR against the frames given moved from 53.5-56.6 to 53.2-56.3 dB (worst frame:
-# the same within 0.2 dB). CRF stays 18.
+# buys almost nothing: a stream a few percent smaller and a fraction of a dB of PSNR,
+# for a good share of x264's time per frame (docs/performance.md). CRF stays 18.
 SUBPIXEL_ME = 1
 ENV = "LECTURE_SEGMENT_ENCODING"
 # Bump when the way frames become the stream changes without changing the options.

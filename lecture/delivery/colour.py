@@ -37,10 +37,10 @@ def to_rgb(frame: av.VideoFrame) -> av.VideoFrame:
 def rgba_frame(pixels: np.ndarray) -> av.VideoFrame:
     """Manim's RGBA pixels as a frame, without copying them.
 
-    `VideoFrame.from_ndarray` copies the array into a new frame, line by line:
-    13 ms for a 1080p frame, three times what the BT.709 conversion itself
-    costs. The conversion reads the pixels once and writes a new frame, so
-    wrapping Manim's array is enough (the same bytes come out, measured).
+    `VideoFrame.from_ndarray` copies the array into a new frame, line by line,
+    which costs more than the BT.709 conversion itself. The conversion reads the
+    pixels once and writes a new frame, so wrapping Manim's array is enough (the
+    same bytes come out).
     """
     try:
         return av.VideoFrame.from_numpy_buffer(pixels, format="rgba")
@@ -62,9 +62,9 @@ FULL_SHARE = 0.5  # above this share of the rows in bands, one whole conversion 
 class Converter:
     """`to_stream` for the frames of one segment in order, converting only what changed.
 
-    From one frame of an animation to the next, most rows stay as they were: at
-    1080p the rows that change between two distinct frames of the lecture span 6%
-    of the frame on average, and a whole conversion costs 4.5 ms. In yuv420p a luma
+    From one frame of an animation to the next, most rows stay as they were: the
+    rows that change between two distinct frames of the lecture are a small part
+    of the frame (docs/performance.md). In yuv420p a luma
     row is made from its own RGB row alone, and a chroma row from the RGB rows
     around it (swscale's vertical filter reads one chroma row either side). So the
     bands of rows that changed, widened to ALIGN, are converted with CONTEXT rows

@@ -2,8 +2,8 @@
 
 Manim mixes a scene's sounds (the narration's clips) into one WAV and converts it
 to AAC with `convert_audio` at the native encoder's defaults: the two-loop coder
-with the stereo and noise tools: 1.16 CPU-s for Intro's 40 s of sound, 3% of
-its render, against 0.54 s with the fast coder. That track is heard only when
+with the stereo and noise tools, about twice the CPU of the fast coder
+(docs/performance.md). That track is heard only when
 a scene's video is played on its own (`lecture render`, `watch`): the lecture's
 sound is mastered and encoded again at the join (narration/mix.py). So it is
 encoded the way the lecture's is, with the fast coder at the same bit rate.

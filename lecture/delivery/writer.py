@@ -11,7 +11,7 @@ below: the same job as Manim's encoder, with the BT.709 conversion done
 explicitly, once per distinct frame (Manim repeats a still frame by count).
 A still held for whole GOPs (a wait while the narration speaks) is encoded
 for one GOP and that GOP's packets are written again for the rest: x264
-spends about as long on a repeated 1080p frame as on a new one (8 ms).
+spends about as long on a repeated 1080p frame as on a new one.
 """
 
 from __future__ import annotations

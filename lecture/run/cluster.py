@@ -19,8 +19,7 @@ worker and the result is the same.
 Jobs go to Dask one per free worker thread, longest first, as the local runner
 runs them. Handed all at once, Dask spreads them over the workers when they
 arrive, knowing nothing of their length (each is the only task of its name),
-and steals too late: measured on a LocalCluster of 2, one worker sat idle for
-6 s twice in a 57 s build while the other had a queue.
+and steals too late, so one worker can sit idle while another has a queue.
 """
 
 from __future__ import annotations

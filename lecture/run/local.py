@@ -115,9 +115,8 @@ class JobOutcome:
 # glibc's malloc hands an allocation of 128 KiB or more back to the kernel when it is
 # freed (and, past that, grows the threshold only up to the largest freed). A render makes
 # and frees frames of 8 MB (1080p RGBA) all the time, and every new one is zeroed by the
-# kernel page by page. Freed blocks up to 32 MiB stay in the heap for the next frame: on
-# Recap and Intro at -q h the system CPU time falls by 0.4 to 1 s (of 2 to 2.4 s), about
-# 3% of the render, and the peak memory grows by about 100 MiB.
+# kernel page by page. Freed blocks up to 32 MiB stay in the heap for the next frame:
+# less system CPU time per render, for a somewhat higher peak memory (docs/performance.md).
 MALLOC_TUNABLES = "glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=268435456"
 
 

@@ -1,7 +1,7 @@
 """A pre-warmed render server: import Manim once per build, fork one child per scene.
 
-`python -m lecture.run.zygote` imports Manim (about half a second of CPU, paid once
-instead of once per scene), then reads one JSON job per line on stdin and forks a
+`python -m lecture.run.zygote` imports Manim (a cost paid once per build, not once
+per scene), then reads one JSON job per line on stdin and forks a
 child for each: the child is a fresh copy of a process with Manim loaded but not
 yet configured, so renders stay isolated from each other exactly as separate
 processes are (a crash or a kill still loses only that scene). For every job it

@@ -1,8 +1,8 @@
 """The lecture's narration, encoded while its scenes still render.
 
-After the last render, the join needs the whole narration track encoded: about
-9 s of one core for the 9-minute lecture, with the other core idle, after every
-build that changed a word. `Ahead` does that work during the renders instead. It
+After the last render, the join needs the whole narration track encoded: seconds
+of one core, with the other cores idle, after every build that changed a word.
+`Ahead` does that work during the renders instead. It
 masters each scene's voice as soon as the scene is rendered (narrated.Premaster),
 and a process of its own encodes the track in lecture order as far as the
 scenes before are known: the fresh ones from the cache at once, the others as
@@ -14,8 +14,8 @@ edit to the picture only), and the work is then thrown away. So the encoder runs
 under Linux's SCHED_IDLE policy: it gets only CPU time the renders leave idle,
 and gives a core back as soon as a render wants it. It is a process, not a
 thread of the build: a thread at idle priority that holds the GIL stalls
-the build's own thread until the scheduler lets it run (measured: up to 0.85 s,
-with both cores busy). When the renders are done, the build waits for it
+the build's own thread until the scheduler lets it run, for as long as every
+core is busy. When the renders are done, the build waits for it
 (`finish`), at the normal priority where the system lets the build raise it back
 (as root; otherwise it goes on at SCHED_IDLE, on a machine the renders no longer
 use), and the scenes it has not encoded by then are first only hashed: a track

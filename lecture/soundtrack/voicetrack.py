@@ -3,8 +3,8 @@
 An edit that changes only what a scene shows (a colour, a position, a label)
 leaves every sample of the narration where it was. The join then finds the
 track it encoded last time and copies it, instead of encoding the whole
-lecture's voice again and checking its true peak (about 6 s of one core for the
-9-minute lecture, after every such edit).
+lecture's voice again and checking its true peak (seconds of one core, after
+every such edit).
 
 One entry per quality, beside the scene cache: `narration.m4a` and
 `narration.json` (the key and the file's sha256). The key is the sha256 of the

@@ -3,8 +3,8 @@
 When one drawing becomes another (`Mobject.become`, which every redraw of a live
 readout or marker does), Manim aligns their points, and to do so splits each
 into subpaths with `VMobject.get_subpaths_from_points`: one `np.allclose` call
-per curve, in Python. That was 7% of the CPU of a SignOfGradient section
-preview, which runs every readout's updater on every frame it fast-forwards.
+per curve, in Python: a visible share of a section preview's CPU, since it
+runs every readout's updater on every frame it fast-forwards.
 Manim 0.22 has the same comparison vectorised, `get_subpath_split_indices_from_points`
 (its camera draws with it; its docstring calls it the vectorised equivalent of
 `consider_points_equals`, non-finite coordinates included). `install` makes the

@@ -65,7 +65,7 @@ def test_sections(reading):
 
 
 def test_the_lesson_values_are_the_ones_the_lecture_states():
-    # Fact 4 as LESSON.md states it.
+    # Fact 4 as docs/lesson.md states it.
     assert [X, W1, U1, A1, DL_DA1, DA1_DU1, DU1_DW1, PRODUCT] == [
         "2", "0.5", "1", "0.7311", "1.4621", "0.1966", "2", "0.5749"]
 

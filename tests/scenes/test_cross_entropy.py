@@ -48,7 +48,7 @@ def test_sections(reading):
 
 
 def test_the_lesson_values_are_the_ones_the_lecture_states():
-    # Fact 6 as LESSON.md states it: slopes -10, -2, -1.111, -1; the loss at w = 1 is 0.
+    # Fact 6 as docs/lesson.md states it: slopes -10, -2, -1.111, -1; the loss at w = 1 is 0.
     assert [ROWS[w][2] for w in lesson.CE_POINTS] == ["-10", "-2", "-1.111", "-1"]
     assert [ROWS[w][1] for w in lesson.CE_POINTS] == ["2.30", "0.69", "0.11", "0"]
     assert grad(W_09) == Fraction(-10, 9)  # the one slope that must be rounded

@@ -50,7 +50,7 @@ def test_sections(reading):
 
 
 def test_the_lesson_values_are_the_ones_the_lecture_states():
-    # Fact 2 as LESSON.md states it; a guard that the exact strings are what the scene must show.
+    # Fact 2 as docs/lesson.md states it; a guard that the exact strings are what the scene must show.
     assert [[display.exact(w) for w in path(lr)] for lr in lesson.LEARNING_RATES] == [
         ["2", "1.8", "1.62", "1.458"],
         ["2", "1", "0.5", "0.25"],
