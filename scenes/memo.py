@@ -29,15 +29,16 @@ afresh and redraw on every frame (to compare frames both ways).
 from __future__ import annotations
 
 import inspect
-import os
 from collections.abc import Callable, Hashable
 
 import numpy as np
 from manim import MathTex, Mobject, VMobject, always_redraw
 
+import settings
+
 from . import formula_store, palette
 
-enabled = os.environ.get("LECTURE_FORMULA_MEMO", "1") != "0"
+enabled = settings.current().formula_memo
 
 _kept: dict[tuple, MathTex] = {}
 # The sheen direction of a formula built from Manim's SVG cache: VMobject's default.

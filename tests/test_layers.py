@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("lecture", "scenes", "narration", "lessonlib")
+PACKAGES = ("lecture", "scenes", "narration", "lessonlib", "settings")
 LINT = str(Path(sys.executable).with_name("lint-imports"))
 
 
@@ -42,7 +42,7 @@ def copy_of_the_code(tmp_path_factory) -> Path:
     ("lecture/core/store.py", "from lecture.cli import build", "lecture's stages import downwards"),
     ("lecture/media/video.py", "import lecture.publish.upload", "lecture's stages import downwards"),
     ("lessonlib/lesson.py", "import scenes.common",
-     "the lecture over its scenes, the narration and the lesson's maths"),
+     "the lecture over its scenes, the narration, the lesson's maths and the settings"),
     ("lecture/build/chunks.py", "import lecture.build.scheduler",
      "no circle of imports between the modules of any package"),
 ])

@@ -11,8 +11,6 @@ nothing needs doing must stay fast.
 
 from __future__ import annotations
 
-import os
-import shlex
 import shutil
 import time
 from collections.abc import Iterable
@@ -21,6 +19,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import settings
 from lecture.build import chunks
 from lecture import delivery
 from lecture.soundtrack import narrated
@@ -49,7 +48,7 @@ def extra_manim_args() -> list[str]:
 
     Meant for tests and experiments (e.g. "--fps 5 -r 160,90"); part of the cache key.
     """
-    return shlex.split(os.environ.get("LECTURE_MANIM_ARGS", ""))
+    return list(settings.current().manim_args)
 
 
 @dataclass

@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-import os
 import time
 
 import click
 
+import settings
 from lecture.cli.progress import fmt_seconds
 from lecture.core.project import QUALITY_NAMES, Project, Scene
 
@@ -15,9 +15,10 @@ QUALITY = click.Choice(QUALITY_NAMES, case_sensitive=False)
 
 
 def _use_voice(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """--voice none: silent drafts timed by a words-per-second estimate (workers inherit it)."""
+    """--voice none: silent drafts timed by a words-per-second estimate (for this process and
+    every render it starts)."""
     if value:
-        os.environ["LECTURE_VOICE"] = value
+        settings.override(voice=value)
     return value
 
 

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+import settings
+
 from lecture.media.captions import CaptionError
 from lecture.publish.errors import PublishError
 from lecture.publish.render import QUALITIES
@@ -53,7 +55,7 @@ def check_cmd(path: Path | None, quality: str) -> None:
 @click.option("--dry-run", is_flag=True, help="Build and check the bundle; upload nothing.")
 @click.option("--privacy", type=click.Choice(("private", "unlisted", "public")),
               help="Override lecture.toml's privacy (private unless you ask).")
-@click.option("--client-secrets", type=click.Path(path_type=Path), envvar="LECTURE_CLIENT_SECRETS",
+@click.option("--client-secrets", type=click.Path(path_type=Path), envvar=settings.variable("client_secrets"),
               help="OAuth client file (Desktop app) from the Google Cloud console [env: LECTURE_CLIENT_SECRETS].")
 @click.option("--force", is_flag=True, help="Copy the lecture into video.mp4 even if it is up to date.")
 def publish_cmd(quality: str, dry_run: bool, privacy: str | None, client_secrets: Path | None,

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import click
 
+import settings
 from lecture.cli.progress import console as _console
 from lecture.core.errors import LectureError, friendly
 from lecture.core.project import Project, Scene
@@ -47,7 +48,7 @@ def collect_lines(project: Project, scene: Scene) -> list[Line]:
 
     scene.check()
     cfg = config.load(project.root)
-    env = dict(os.environ, LECTURE_VOICE="none", PYTHONUNBUFFERED="1")
+    env = settings.child_env(LECTURE_VOICE="none", PYTHONUNBUFFERED="1")
     with tempfile.TemporaryDirectory(prefix="lecture-record-") as tmp:
         result = Path(tmp) / "result.json"
         project.work_dir.mkdir(parents=True, exist_ok=True)

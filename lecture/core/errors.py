@@ -10,6 +10,8 @@ from typing import Any
 
 import click
 
+import settings
+
 
 class LectureError(click.ClickException):
     """A failure the user can act on: printed as `error: ...`, exit code 1."""
@@ -48,11 +50,13 @@ def friendly(func: Callable[..., Any]) -> Callable[..., Any]:
             return func(*args, **kwargs)
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
+        except settings.SettingsError as exc:
+            raise LectureError(str(exc)) from None
         except KeyboardInterrupt:
             raise Interrupted("interrupted; finished outputs are kept, nothing half-written "
                               "was put in place") from None
         except Exception as exc:  # noqa: BLE001 - the whole point is a clean line
-            if os.environ.get("LECTURE_DEBUG"):
+            if settings.current().debug:
                 raise
             where = ""
             tb = exc.__traceback__

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import ast
 import difflib
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import settings
 from lecture.core.errors import LectureError, UnknownSceneError
 
 # Manim's quality flags and what each renders at (manim/constants.py).
@@ -70,9 +70,8 @@ class Project:
 
     def __init__(self, root: Path, media: Path | None = None) -> None:
         self.root = root.resolve()
-        media_env = os.environ.get("LECTURE_MEDIA_DIR")
         if media is None:
-            media = Path(media_env) if media_env else self.root / "media"
+            media = settings.current().media_dir or self.root / "media"
         self.media = (media if media.is_absolute() else self.root / media).resolve()
         self.scenes_dir = self.root / "scenes"
         self.cfg = self.root / "manim.cfg"
@@ -83,8 +82,7 @@ class Project:
     @classmethod
     def find(cls, start: Path | None = None) -> "Project":
         """The project containing `start` (default: $LECTURE_ROOT or the current folder)."""
-        env = os.environ.get("LECTURE_ROOT")
-        here = Path(env) if env else (start or Path.cwd())
+        here = settings.current().root or start or Path.cwd()
         here = here.resolve()
         for folder in (here, *here.parents):
             if (folder / "scenes" / "__init__.py").is_file() and (folder / "manim.cfg").is_file():

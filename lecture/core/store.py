@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import settings
 from lecture.core.errors import LockBusyError
 
 TMP_MARK = ".tmp-"
@@ -31,7 +32,7 @@ def tmp_name(final: Path) -> Path:
 
 def crash_point(name: str) -> None:
     """Testing hook: die here when LECTURE_CRASH_AT names this point (simulates a kill)."""
-    if os.environ.get("LECTURE_CRASH_AT") == name:
+    if settings.current().crash_at == name:
         os._exit(137)
 
 

@@ -30,8 +30,8 @@ can compare the two encodings in one run (docs/performance.md).
 from __future__ import annotations
 
 import json
-import os
 
+import settings
 from lecture.core.project import QUALITIES
 from lecture.delivery.spec import MAX_B_FRAMES, gop_frames
 
@@ -58,14 +58,14 @@ X264_THREADS = 1
 # buys almost nothing: a stream a few percent smaller and a fraction of a dB of PSNR,
 # for a good share of x264's time per frame (docs/performance.md). CRF stays 18.
 SUBPIXEL_ME = 1
-ENV = "LECTURE_SEGMENT_ENCODING"
+ENV = settings.variable("segment_encoding")
 # Bump when the way frames become the stream changes without changing the options.
 VERSION = "4"  # 4: a still held for whole GOPs is one GOP encoded, its packets repeated
 
 
 def enabled() -> bool:
     """False only when $LECTURE_SEGMENT_ENCODING asks for Manim's own encoding (bench)."""
-    return os.environ.get(ENV, "delivery") != "manim"
+    return settings.current().segment_encoding != "manim"
 
 
 def preset(height: int) -> str:

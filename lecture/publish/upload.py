@@ -34,6 +34,7 @@ from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 from googleapiclient.http import MediaFileUpload
 
+import settings
 from lecture.publish import quota, resume
 from lecture.publish.errors import PublishError
 
@@ -41,7 +42,7 @@ SCOPES = [
     "https://www.googleapis.com/auth/youtube.upload",  # videos.insert, thumbnails.set
     "https://www.googleapis.com/auth/youtube.force-ssl",  # captions.insert
 ]
-CLIENT_SECRETS_ENV = "LECTURE_CLIENT_SECRETS"
+CLIENT_SECRETS_ENV = settings.variable("client_secrets")
 CHUNK_SIZE = 8 * 1024 * 1024  # a multiple of 256 KiB, as resumable uploads require
 MAX_RETRIES = 8
 RETRIABLE_STATUS = {500, 502, 503, 504}

@@ -25,7 +25,6 @@ and steals too late, so one worker can sit idle while another has a queue.
 from __future__ import annotations
 
 import contextlib
-import os
 import threading
 import time
 from collections import deque
@@ -33,13 +32,14 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
+import settings
 from lecture.core import store
 from lecture.core.errors import LectureError
 from lecture.run.local import Job, JobOutcome
 
 CONNECT_TIMEOUT = 5  # seconds to reach a scheduler before giving up
 # Settings a render reads from the environment, passed on to the workers.
-PASSED_ON = ("LECTURE_VOICE", "LECTURE_FORMULA_MEMO")
+PASSED_ON = (settings.variable("voice"), settings.variable("formula_memo"))
 
 
 def _reachable(address: str) -> None:
@@ -170,7 +170,7 @@ class ClusterRunner:
                 self._sent += 1
             payload = {"files": self._files(job), "args": job.manim_args(None),
                        "window": job.window(),
-                       "env": {k: os.environ[k] for k in PASSED_ON if k in os.environ}}
+                       "env": {k: v for k, v in settings.child_env().items() if k in PASSED_ON}}
             key = f"lecture-{job.slug}-{job.key[:32]}"
             self._labels[key] = job.label
             dask_future = self.client.submit(render_remote, payload, key=key, pure=False,

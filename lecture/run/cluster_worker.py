@@ -20,6 +20,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import settings
 from lecture.core import store
 from lecture.run.local import render_env
 
@@ -51,8 +52,7 @@ class LecturePlugin(_worker_plugin_base()):
 
         self.base = Path(worker.local_directory) / "lecture"
         self.base.mkdir(parents=True, exist_ok=True)
-        shared = Path(os.environ.get("LECTURE_CLUSTER_CACHE")
-                      or Path.home() / ".cache" / "gradient-lecture")
+        shared = settings.current().cluster_cache or Path.home() / ".cache" / "gradient-lecture"
         self.media = Path(self.media_dir) if self.media_dir else shared / "media"
         self.voice = Path(self.voice_dir) if self.voice_dir else shared / "voice"
         self.zygote = Zygote(self.base, render_env())

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import settings
 from lecture.core import store
 from lecture.core.project import Project
 
@@ -122,7 +123,7 @@ MALLOC_TUNABLES = "glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_thresh
 
 def render_env() -> dict[str, str]:
     """The environment for render processes (a render server's, a worker's)."""
-    env = dict(os.environ)
+    env = settings.child_env()
     env.setdefault("PYTHONUNBUFFERED", "1")
     env.setdefault("GLIBC_TUNABLES", MALLOC_TUNABLES)
     return env
@@ -147,7 +148,7 @@ class LocalRunner:
         self._running: dict[str, str] = {}
         self._ids = itertools.count()
         self._zygote = None
-        if use_zygote and os.environ.get("LECTURE_ZYGOTE", "1") != "0":
+        if use_zygote and settings.current().zygote:
             from lecture.run.zygote import PRELOAD, Zygote
 
             env = render_env()

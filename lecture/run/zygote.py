@@ -22,6 +22,7 @@ import os
 import sys
 import threading
 
+import settings
 from lecture.worker.render import _die_with_parent, render
 
 
@@ -49,7 +50,7 @@ def _child(job: dict) -> None:
             os._exit(code)
 
 
-PRELOAD = "LECTURE_PRELOAD_VOICE"  # "1": load the project's voice before the first fork
+PRELOAD = settings.variable("preload_voice")  # "1": load the voice before the first fork
 
 
 def _preload_voice() -> float:
@@ -89,7 +90,7 @@ def serve() -> None:
              "max_rss_kib": int(usage.ru_maxrss),
              "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 3)})
 
-    preloaded = _preload_voice() if os.environ.get(PRELOAD) == "1" else 0.0
+    preloaded = _preload_voice() if settings.current().preload_voice else 0.0
     say({"ready": True, "voice_seconds": preloaded})
     reapers = []
     for line in sys.stdin:

@@ -33,6 +33,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+import settings
 from lecture.soundtrack import narrated
 from lecture.core import store
 
@@ -78,7 +79,7 @@ class Ahead:
         encode ahead only when one of the lecture's scenes renders (a thumbnail alone
         changes no sound), and unless $LECTURE_VOICE_AHEAD is 0 (make bench compares)."""
         rendering = {id(st) for st in stale}
-        if os.environ.get("LECTURE_VOICE_AHEAD") == "0" \
+        if not settings.current().voice_ahead \
                 or not any(id(st) in rendering for st in states):
             return cls(root, cache, [])
         return cls(root, cache, [(st.name, None if id(st) in rendering else st.meta)
@@ -100,7 +101,8 @@ class Ahead:
         scenes = [(name, self._known.get(name)) for name in self._order]
         self._process = context.Process(
             target=_encoder, name="voice-ahead", daemon=True,
-            args=(theirs, str(self.root), str(self.cache), scenes, str(self.path)))
+            args=(theirs, str(self.root), str(self.cache), scenes, str(self.path),
+                  settings.overrides()))
         # Ctrl-C reaches the whole foreground process group; the build stops this process
         # itself (`__exit__`). Started with SIGINT ignored (that outlives exec, and Python
         # then leaves it so), it prints no KeyboardInterrupt traceback, even while it
@@ -205,10 +207,11 @@ class _Inbox:
         return self.metas[name]
 
 
-def _encoder(conn, root: str, cache: str, scenes, path: str) -> None:
+def _encoder(conn, root: str, cache: str, scenes, path: str, overrides: dict[str, str]) -> None:
     """The process: encode the track to ``path``; answer `finish` with ("done", key, true
     peak), or ("none",) when there is nothing to use."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # see Ahead._start
+    settings.override(**overrides)  # the build's --voice, say
     _policy(0, idle=True)
     inbox = _Inbox(conn, scenes)
     try:

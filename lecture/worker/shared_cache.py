@@ -50,6 +50,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import settings
+
 _BYPRODUCTS = (".aux", ".log", ".dvi", ".xdv", ".pdf")
 
 # sha256 (first 16 hex digits) of the source of each function patched, as reviewed.
@@ -260,7 +262,7 @@ def remove_last_m(file_name: str) -> None:
 
 def install() -> None:
     """Patch Manim for shared caches (idempotent); ManimChanged if Manim is not the one reviewed."""
-    if os.environ.get("LECTURE_SHARED_CACHE") == "off":
+    if not settings.current().shared_cache:
         return
     import manimpango
     from manim.mobject.svg.svg_mobject import SVGMobject
