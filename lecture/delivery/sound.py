@@ -12,11 +12,6 @@ The frames are not touched.
 
 from __future__ import annotations
 
-import inspect
-
-# what Manim's convert_audio takes, by name and order (checked before it is replaced)
-SIGNATURE = ["input_path", "output_path", "codec_name"]
-
 
 def convert_audio(input_path, output_path, codec_name: str) -> None:
     """Manim's `convert_audio`, with the fast coder for AAC."""
@@ -36,15 +31,13 @@ def convert_audio(input_path, output_path, codec_name: str) -> None:
             target.mux(packet)
 
 
-def install() -> bool:
-    """Use `convert_audio` above in Manim's scene file writer; False (and Manim's own
-    kept) when Manim's function no longer takes what this one does."""
+def install() -> None:
+    """Use `convert_audio` above in Manim's scene file writer. The render worker has
+    checked Manim's function against the reviewed one first (lecture/worker/patches.py)."""
     from manim.scene import scene_file_writer
 
     current = scene_file_writer.convert_audio
     if current is convert_audio:
-        return True
-    if list(inspect.signature(current).parameters) != SIGNATURE:
-        return False
+        return
+    convert_audio.__lecture_original__ = current  # what the patch check reads
     scene_file_writer.convert_audio = convert_audio
-    return True

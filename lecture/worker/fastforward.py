@@ -174,7 +174,11 @@ class WindowRenderer(CairoRenderer):
 
 def install(scene, start: int = 0, end: int | None = None,
             section: str | None = None) -> WindowRenderer:
-    """Make ``scene`` render only the given window (call before ``scene.render()``)."""
+    """Make ``scene`` render only the given window (call before ``scene.render()``);
+    ManimChanged when the Manim code the window renderer builds on is not the reviewed code."""
+    from lecture.worker import patches
+
+    patches.check("window renderer")
     renderer = scene.renderer
     if type(renderer) is not CairoRenderer:
         raise RuntimeError(f"rendering a window needs Manim's Cairo renderer, not "

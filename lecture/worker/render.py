@@ -70,6 +70,9 @@ def render(result_path: Path, manim_args: list[str], window: dict | None = None)
         config.digest_parser(make_config_parser())
         ctx = render_command.make_context("render", list(manim_args))
         config.digest_args(ClickArgs(ctx.params))
+        from lecture.worker import patches
+
+        patches.check()  # an unreviewed Manim stops here, in one line naming the function
         from lecture import delivery  # scene videos in the encoding YouTube receives
 
         delivery.configure(config)

@@ -31,8 +31,8 @@ sound file). They are per scene and quality, and the build holds the project
 lock, so one scene at one quality renders once at a time in a media folder.
 
 ``install()`` refuses to patch a Manim whose patched functions differ from the
-ones reviewed (their source hashes are listed in ``REVIEWED``): an upgrade
-fails loudly here instead of racing silently. ``LECTURE_SHARED_CACHE=off``
+ones reviewed (lecture/worker/patches.py lists them with their hashes): an
+upgrade fails loudly instead of racing silently. ``LECTURE_SHARED_CACHE=off``
 leaves Manim unpatched; the stress test uses it to show the races are real.
 """
 
@@ -41,8 +41,6 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import functools
-import hashlib
-import inspect
 import os
 import subprocess
 import tempfile
@@ -53,70 +51,6 @@ from typing import Any
 import settings
 
 _BYPRODUCTS = (".aux", ".log", ".dvi", ".xdv", ".pdf")
-
-# sha256 (first 16 hex digits) of the source of each function patched, as reviewed.
-REVIEWED = {
-    "manim.utils.tex_file_writing.tex_to_svg_file": "b9bf5e69f268457b",
-    "manim.utils.tex_file_writing.generate_tex_file": "1997843c0b9b34d5",
-    "manim.utils.tex_file_writing.convert_to_svg": "df3328600d71e33f",
-    "manim.mobject.svg.svg_mobject.SVGMobject.generate_mobject": "9b758944c36bc462",
-    "manim.mobject.text.text_mobject.Text._text2svg": "309a6b76ea2e332d",
-    "manim.mobject.text.text_mobject.MarkupText._text2svg": "6efb2b9ae051eec1",
-    "manimpango.utils.PangoUtils.remove_last_M": "d75c7299903cb1f1",
-}
-
-
-class ManimChanged(RuntimeError):
-    """Manim's code differs from what the patches were written against."""
-
-
-def source_hash(fn: Callable[..., Any]) -> str:
-    return hashlib.sha256(inspect.getsource(fn).encode()).hexdigest()[:16]
-
-
-_ORIGINALS: dict[str, Callable[..., Any]] = {}  # what install() replaced
-
-
-def _reviewed_functions() -> dict[str, Callable[..., Any]]:
-    """Manim's own versions of the functions patched (also after install())."""
-    if _ORIGINALS:
-        return dict(_ORIGINALS)
-    from manim.mobject.svg.svg_mobject import SVGMobject
-    from manim.mobject.text.text_mobject import MarkupText, Text
-    from manim.utils import tex_file_writing as tfw
-    from manimpango import PangoUtils
-
-    return {
-        "manim.utils.tex_file_writing.tex_to_svg_file": tfw.tex_to_svg_file,
-        "manim.utils.tex_file_writing.generate_tex_file": tfw.generate_tex_file,
-        "manim.utils.tex_file_writing.convert_to_svg": tfw.convert_to_svg,
-        "manim.mobject.svg.svg_mobject.SVGMobject.generate_mobject": SVGMobject.generate_mobject,
-        "manim.mobject.text.text_mobject.Text._text2svg": Text._text2svg,
-        "manim.mobject.text.text_mobject.MarkupText._text2svg": MarkupText._text2svg,
-        "manimpango.utils.PangoUtils.remove_last_M": PangoUtils.remove_last_M,
-    }
-
-
-def check_reviewed() -> None:
-    """Raise ManimChanged naming every patched function whose source is not the reviewed one."""
-    changed = [name for name, fn in _reviewed_functions().items()
-               if source_hash(fn) != REVIEWED[name]]
-    import manimpango
-
-    # Patch 4 replaces the file name argument by position: check the positions.
-    for name, fn, index in (("manimpango.text2svg", manimpango.text2svg, 4),
-                            ("manimpango.MarkupUtils.text2svg", manimpango.MarkupUtils.text2svg, 7)):
-        params = list(inspect.signature(getattr(fn, "__wrapped__", fn)).parameters)
-        if len(params) <= index or params[index] != "file_name":
-            changed.append(name)
-    if changed:
-        import manim
-
-        raise ManimChanged(
-            f"Manim {manim.__version__} changed {', '.join(changed)}; lecture/worker/shared_cache.py "
-            "patches them for parallel renders and was checked against Manim 0.22.0. "
-            "Review the change, then update the patch and REVIEWED")
-
 
 def _replace_atomically(final: Path, write: Callable[[Path], Any]) -> None:
     """Call write(tmp) with a temporary sibling of ``final``, then rename it into place."""
@@ -269,21 +203,26 @@ def install() -> None:
     from manim.mobject.text import tex_mobject
     from manim.utils import tex_file_writing as tfw
 
+    from lecture.worker import patches
+
     if getattr(tfw.tex_to_svg_file, "_shared_cache", False):
         return
-    check_reviewed()
-    _ORIGINALS.update(_reviewed_functions())
+    patches.check("shared caches")
     patched = _patched()
     for fn in patched.values():
         fn._shared_cache = True  # type: ignore[attr-defined]
-    tfw.generate_tex_file = patched["manim.utils.tex_file_writing.generate_tex_file"]
-    tfw.convert_to_svg = patched["manim.utils.tex_file_writing.convert_to_svg"]
-    tfw.tex_to_svg_file = patched["manim.utils.tex_file_writing.tex_to_svg_file"]
+    tex = "manim.utils.tex_file_writing."
+    for name in ("generate_tex_file", "convert_to_svg", "tex_to_svg_file"):
+        patches.replace(tfw, name, tex + name, patched[tex + name])
     tex_mobject.tex_to_svg_file = tfw.tex_to_svg_file  # the name MathTex actually calls
-    SVGMobject.generate_mobject = patched["manim.mobject.svg.svg_mobject.SVGMobject.generate_mobject"]
+    svg = "manim.mobject.svg.svg_mobject.SVGMobject.generate_mobject"
+    patches.replace(SVGMobject, "generate_mobject", svg, patched[svg])
     # Text._text2svg calls manimpango.text2svg(..., file_name (5th), ...);
     # MarkupText._text2svg calls MarkupUtils.text2svg(..., file_name (8th), ...).
-    manimpango.text2svg = _atomic_text2svg(manimpango.text2svg, 4)
-    manimpango.PangoUtils.remove_last_M = staticmethod(remove_last_m)
-    manimpango.MarkupUtils.text2svg = staticmethod(
-        _atomic_text2svg(manimpango.MarkupUtils.__dict__["text2svg"].__func__, 7))
+    patches.replace(manimpango, "text2svg", "manimpango.text2svg",
+                    _atomic_text2svg(manimpango.text2svg, 4))
+    patches.replace(manimpango.PangoUtils, "remove_last_M", "manimpango.utils.PangoUtils.remove_last_M",
+                    staticmethod(remove_last_m))
+    patches.replace(manimpango.MarkupUtils, "text2svg", "manimpango.MarkupUtils.text2svg",
+                    staticmethod(_atomic_text2svg(
+                        manimpango.MarkupUtils.__dict__["text2svg"].__func__, 7)))

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from manim import VMobject
 
-from lecture.worker import subpaths
+from lecture.worker import patches, subpaths
 
-MANIMS = subpaths._ORIGINAL.get("get_subpaths_from_points", VMobject.get_subpaths_from_points)
+MANIMS = patches.resolve(subpaths._QUALIFIED)  # Manim's own, also once installed
 TOLERANCE = VMobject().tolerance_for_point_equality
 # Coordinates that sit on either side of "close": equal, within the tolerance, at it, past
 # it, far off, and the values np.isclose treats specially.
@@ -68,6 +69,10 @@ def test_splits_fall_where_manims_do_and_the_control_fails() -> None:
 
 
 def test_it_is_installed_only_over_the_reviewed_manim(monkeypatch) -> None:
-    assert subpaths.reviewed()  # an upgrade of Manim shows here: review, then update REVIEWED
-    monkeypatch.setitem(subpaths.REVIEWED, "consider_points_equals", "0" * 16)
-    assert not subpaths.reviewed()
+    patches.check("vectorised subpaths")  # an upgrade of Manim shows here: review, update
+    patch = next(p for p in patches.REGISTRY if p.name == "vectorised subpaths")
+    monkeypatch.setitem(
+        patch.reviewed, "manim.mobject.types.vectorized_mobject.VMobject.consider_points_equals",
+        "0" * 16)
+    with pytest.raises(patches.ManimChanged, match="consider_points_equals"):
+        patches.check("vectorised subpaths")

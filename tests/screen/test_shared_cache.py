@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from manim import MathTex, tempconfig
 
-from lecture.worker import shared_cache
+from lecture.worker import patches, shared_cache
 
 STRESS = Path(__file__).with_name("cache_stress.py")
 
@@ -33,14 +33,14 @@ def test_compiling_one_formula_leaves_other_formulas_files_alone(tmp_path):
 
 
 def test_the_patched_functions_are_the_reviewed_ones():
-    shared_cache.check_reviewed()  # raises ManimChanged on a Manim that differs
+    patches.check("shared caches")  # raises ManimChanged on a Manim that differs
 
 
 def test_a_changed_manim_function_fails_loudly(monkeypatch):
-    monkeypatch.setitem(shared_cache.REVIEWED,
-                        "manim.utils.tex_file_writing.convert_to_svg", "0" * 16)
-    with pytest.raises(shared_cache.ManimChanged, match="convert_to_svg"):
-        shared_cache.check_reviewed()
+    patch = next(p for p in patches.REGISTRY if p.name == "shared caches")
+    monkeypatch.setitem(patch.reviewed, "manim.utils.tex_file_writing.convert_to_svg", "0" * 16)
+    with pytest.raises(patches.ManimChanged, match="convert_to_svg"):
+        patches.check("shared caches")
 
 
 def _stress(tmp_path: Path, fix: bool, procs: int = 3, rounds: int = 4) -> list[str]:
