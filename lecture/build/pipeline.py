@@ -25,6 +25,7 @@ from lecture.build import chunks
 from lecture import delivery
 from lecture.soundtrack import narrated
 from lecture.core import store
+from lecture.core.records import Outcome
 from lecture.build.deps import DependencyGraph, scene_key
 from lecture.core.project import Project, Scene
 from lecture.build.scheduler import RenderResult  # noqa: F401 - part of this module's interface
@@ -164,18 +165,18 @@ class Pipeline:
         except OSError:
             return 0.0
 
-    def _commit(self, st: SceneState, outcome: dict[str, Any], res: "RenderResult") -> None:
+    def _commit(self, st: SceneState, outcome: Outcome, res: "RenderResult") -> None:
         self.cache.mkdir(parents=True, exist_ok=True)
         meta: dict[str, Any] = {
             "scene": st.name, "file": st.scene.rel, "quality": self.quality, "hash": st.key,
             "inputs": st.inputs, "manim_version": self.manim_version,
             "render_seconds": round(res.seconds, 3), "max_rss_kib": res.max_rss_kib,
             "cpu_seconds": round(res.cpu_seconds, 3), "chunks": res.chunks,
-            "drawing_seconds": outcome.get("drawing_seconds"),
-            "voice_seconds": outcome.get("voice_seconds", 0.0),
+            "drawing_seconds": outcome.drawing_seconds,
+            "voice_seconds": outcome.voice_seconds,
             "rendered_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
         }
-        src = Path(outcome["video"]) if outcome.get("video") else None
+        src = Path(outcome.video) if outcome.video else None
         if st.still:
             if src is None or not src.is_file():
                 raise RuntimeError("Manim wrote no image")
@@ -190,29 +191,30 @@ class Pipeline:
             from lecture.media.video import probe
 
             info = probe(src)
-            report = outcome["window"]  # this render's own frames, sections, captions
-            if info.frames != report["frames"]:
-                raise RuntimeError(f"{report['frames']} frames were rendered but the video "
+            report = outcome.report  # this render's own frames, sections, captions
+            if info.frames != report.frames:
+                raise RuntimeError(f"{report.frames} frames were rendered but the video "
                                    f"has {info.frames}")
             video = self.cache / f"{st.name}.mp4"
             store.commit(src, video)  # same file system: an atomic rename
             captions = self.cache / f"{st.name}.srt"
-            if report["captions"]:
-                store.write_bytes(captions, chunks.captions_srt(report["captions"]).encode())
+            if report.captions:
+                store.write_bytes(captions, chunks.captions_srt(report.captions).encode())
                 meta.update(captions=self.project.rel(captions),
                             captions_stamp=store.Stamp.of(captions).as_dict())
             else:
                 captions.unlink(missing_ok=True)
                 meta["captions"] = None
-            meta.update(narrated.commit(self.cache, st.name, {"narration": report["narration"]},
-                                        outcome.get("frame_rate") or float(info.frame_rate)))
+            meta.update(narrated.commit(self.cache, st.name, report.narration,
+                                        outcome.frame_rate or float(info.frame_rate)))
             meta.update(
                 video=self.project.rel(video), video_stamp=store.Stamp.of(video).as_dict(),
                 duration=float(info.duration), duration_exact=str(info.duration),
                 width=info.width, height=info.height, frame_rate=float(info.frame_rate),
                 frames=info.frames,
-                sections=chunks.sections_in_seconds(report, st.name, info.duration),
-                split_points=chunks.split_points(report),
+                sections=[s.to_dict() for s in chunks.sections_in_seconds(report, st.name,
+                                                                           info.duration)],
+                split_points=[p.to_dict() for p in chunks.split_points(report)],
             )
         store.write_json(self.meta_path(st.name), meta)
         res.meta = meta

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from lecture.core import store
-from lecture.build.chunks import captions_srt, frame_rate
+from lecture.build.chunks import captions_srt
 from lecture.core.errors import LectureError, UnknownSceneError
 from lecture.core.project import QUALITY_NAMES, Project, Scene
 
@@ -78,31 +78,31 @@ def render_section(project: Project, scene: Scene, quality: str, section: str,
     finally:
         runner.close()
     if not out.ok:
-        if out.outcome and out.outcome.get("type") == "SectionNotFound":
-            raise UnknownSectionError(out.outcome.get("message", section))
+        if out.outcome and out.outcome.type == "SectionNotFound":
+            raise UnknownSectionError(out.outcome.message or section)
         raise LectureError(describe_failure(f"{scene.name} / {section}", out, project))
     return _commit(project, folder, record, scene, quality, section, key, out), True
 
 
 def _commit(project, folder, record, scene, quality, section, key, out) -> dict[str, Any]:
-    report = out.outcome["window"]
-    if not report["frames"]:
+    report = out.outcome.report
+    if not report.frames:
         raise LectureError(f"{scene.name}: section {section!r} plays no animation")
-    fps = frame_rate(report)
-    start = Fraction(report["first_frame"]) / fps
+    fps = report.frame_rate
+    start = Fraction(report.first_frame) / fps
     folder.mkdir(parents=True, exist_ok=True)
     video = folder / f"{_slug(section)}.mp4"
-    store.commit(Path(out.outcome["video"]), video)
+    store.commit(Path(out.outcome.video), video)
     shift = round(start * 1_000_000)
     captions = folder / f"{_slug(section)}.srt"
-    lines = [[i, s - shift, e - shift, text] for i, s, e, text in report["captions"]]
+    lines = [[i, s - shift, e - shift, text] for i, s, e, text in report.captions]
     store.write_bytes(captions, captions_srt(lines).encode())
     meta = {
         "scene": scene.name, "section": section, "quality": quality, "key": key,
         "video": project.rel(video), "video_stamp": store.Stamp.of(video).as_dict(),
-        "captions": project.rel(captions), "first_frame": report["first_frame"],
-        "frames": report["frames"], "start": float(start),
-        "duration": float(Fraction(report["frames"]) / fps),
+        "captions": project.rel(captions), "first_frame": report.first_frame,
+        "frames": report.frames, "start": float(start),
+        "duration": float(Fraction(report.frames) / fps),
         "render_seconds": round(out.seconds, 3), "cpu_seconds": round(out.cpu_seconds, 3),
         "rendered_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
     }

@@ -78,9 +78,9 @@ def needs_synthesis(root: Path, caches: list[Path], names: list[str]) -> bool:
     return False
 
 
-def commit(cache: Path, name: str, outcome: dict[str, Any], frame_rate: float) -> dict[str, Any]:
-    """Write <name>.narration.json from a render's outcome; the meta fields that record it."""
-    lines = outcome.get("narration")
+def commit(cache: Path, name: str, lines: list[dict[str, Any]] | None,
+           frame_rate: float) -> dict[str, Any]:
+    """Write <name>.narration.json from a render's narration lines; the meta fields that record it."""
     path = cache / f"{name}.narration.json"
     if lines is None:
         path.unlink(missing_ok=True)
