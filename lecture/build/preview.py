@@ -38,8 +38,8 @@ def known_sections(project: Project, scene: Scene) -> list[str] | None:
     graph = DependencyGraph(project.root)
     for quality in QUALITY_NAMES:
         st = Pipeline(project, quality, graph).state(scene)
-        if st.fresh and st.meta.get("sections"):
-            return [s["name"] for s in st.meta["sections"]]
+        if st.fresh and st.meta.sections:
+            return [s.name for s in st.meta.sections]
     return None
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from lecture.build import chunkplan
 from lecture.core import store
-from lecture.core.records import ChunkEntry, Outcome, RenderReport
+from lecture.core.records import BuildRecord, ChunkEntry, Outcome, RenderReport
 from lecture.build.chunks import ChunkStore, merge
 from lecture.run.local import Job, JobOutcome, LocalRunner
 
@@ -145,8 +145,7 @@ def render(pipe, states: list, jobs: int, events: Events | None = None, cluster=
         if cluster is None:
             runner.close()
         # The voice loaded once for every render is the voice's cost too (bench/voice.py).
-        store.write_json(pipe.cache / BUILD_RECORD,
-                         {"voice_preload_seconds": getattr(runner, "voice_seconds", 0.0)})
+        BuildRecord(getattr(runner, "voice_seconds", 0.0)).write(pipe.cache / BUILD_RECORD)
     finally:
         if in_main:
             signal.signal(signal.SIGTERM, previous)

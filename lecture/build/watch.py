@@ -68,7 +68,7 @@ def watch(project: Project, scene: Scene, quality: str, reporter: Reporter, once
         st = pipe.state(scene)
         if st.fresh:
             reporter.say(f"[dim]{time.strftime('%H:%M:%S')}[/] {scene.name} is up to date "
-                          f"({st.meta['video']})")
+                          f"({st.meta.video})")
             return
         started = time.perf_counter()
         try:
@@ -84,7 +84,7 @@ def watch(project: Project, scene: Scene, quality: str, reporter: Reporter, once
                           f"{failures[0]}")
         else:
             reporter.say(f"[dim]{stamp}[/] {scene.name} rendered in [bold]{took:.1f} s[/] "
-                          f"({why}) -> {st.meta['video']}")
+                          f"({why}) -> {st.meta.video}")
 
     def rerender_section(why: str) -> None:
         from lecture.core.errors import LectureError

@@ -16,6 +16,7 @@ from typing import Any
 
 from lecture.core import store
 from lecture.core.errors import LectureError
+from lecture.core.records import SceneMeta
 
 FORMAT = 1
 
@@ -87,13 +88,13 @@ def commit(cache: Path, name: str, lines: list[dict[str, Any]] | None,
         return {"narration": None}
     store.write_json(path, {"format": FORMAT, "scene": name, "frame_rate": frame_rate,
                             "lines": lines})
-    return {"narration": path.name, "narration_stamp": store.Stamp.of(path).as_dict()}
+    return {"narration": path.name, "narration_stamp": store.Stamp.of(path)}
 
 
-def read(cache: Path, meta: dict[str, Any]) -> dict[str, Any] | None:
-    if not meta.get("narration"):
+def read(cache: Path, meta: SceneMeta) -> dict[str, Any] | None:
+    if not meta.narration:
         return None
-    return store.read_json(cache / meta["narration"])
+    return store.read_json(cache / meta.narration)
 
 
 def _clip_samples(root: Path, line: dict[str, Any]):
@@ -157,7 +158,7 @@ def scene_voice(root: Path, lines: list[dict[str, Any]], frame_rate: Fraction, f
     return True
 
 
-def scene_track(root: Path, cache: Path, meta: dict[str, Any], samples: int | None = None):
+def scene_track(root: Path, cache: Path, meta: SceneMeta, samples: int | None = None):
     """A scene's mastered voice from its cache, or made (and cached) now; ``samples`` long
     (padded with silence or cut at its silent tail) when given, else the scene's own length.
 
@@ -173,14 +174,14 @@ def scene_track(root: Path, cache: Path, meta: dict[str, Any], samples: int | No
     from narration.mix import sample_at
     from narration.recipe import MASTERING_VERSION
 
-    own = sample_at(Fraction(meta["duration_exact"])) if meta.get("duration_exact") else samples
+    own = sample_at(Fraction(meta.duration_exact)) if meta.duration_exact else samples
     if own is None:
-        raise ValueError(f"{meta.get('scene')}: no duration recorded to master its voice at")
+        raise ValueError(f"{meta.scene}: no duration recorded to master its voice at")
     manifest = read(cache, meta) or {"lines": [], "frame_rate": 1}
     lines = _spoken(manifest["lines"])
     key = hashlib.sha256(json.dumps([MASTERING_VERSION, own, [(x["key"], x["frame"]) for x in lines]])
                          .encode()).hexdigest()
-    path = cache / f"{meta['scene']}.voice.npy"
+    path = cache / f"{meta.scene}.voice.npy"
     record = store.read_json(path.with_suffix(".json")) or {}
     track = None
     if record.get("key") == key and path.is_file():
@@ -222,13 +223,13 @@ class Premaster:
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="premaster")
         return self
 
-    def submit(self, meta: dict[str, Any] | None):
+    def submit(self, meta: SceneMeta | None):
         """Master the scene's voice soon; the future of it, or None when it says nothing."""
-        if self._pool is not None and meta and meta.get("narration"):
+        if self._pool is not None and meta and meta.narration:
             return self._pool.submit(self._master, meta)
         return None
 
-    def _master(self, meta: dict[str, Any]) -> None:
+    def _master(self, meta: SceneMeta) -> None:
         try:
             scene_track(self.root, self.cache, meta)
         except Exception:  # noqa: BLE001 - the join masters it again and reports the error
@@ -239,7 +240,7 @@ class Premaster:
         self._pool = None
 
 
-def mix(root: Path, cache: Path, metas: list[dict[str, Any]], offsets: list[Fraction],
+def mix(root: Path, cache: Path, metas: list[SceneMeta], offsets: list[Fraction],
         duration: Fraction, target: Path, ahead=None) -> dict[str, Any] | None:
     """Encode the lecture's narration track to ``target``; None when no scene is narrated.
 

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
 from lecture.build import chunkplan, chunks
-from lecture.core.records import RenderReport, ReportSection
+from lecture.core.records import RenderReport, ReportSection, SceneMeta, SplitPoint
 
-POINTS = [{"call": 1, "start": 0.0}, {"call": 2, "start": 10.0}, {"call": 4, "start": 19.0},
-          {"call": 5, "start": 31.0}, {"call": 6, "start": 38.0}]
+POINTS = [SplitPoint(**p) for p in [
+    {"call": 1, "start": 0.0}, {"call": 2, "start": 10.0}, {"call": 4, "start": 19.0},
+    {"call": 5, "start": 31.0}, {"call": 6, "start": 38.0}]]
 
 
 def report(first: int, frames: int, sections, captions=(), narration=None, fps="15.0"):
@@ -44,8 +44,11 @@ def plan_for(tmp_path: Path, costs: dict[str, float], slots: int, split="auto"):
     cache = tmp_path / "l"
     cache.mkdir(exist_ok=True)
     for name in costs:
-        (cache / f"{name}.json").write_text(json.dumps(
-            {"split_points": POINTS, "duration": 40.0, "rendered_at": "2026-01-01T00:00:00"}))
+        SceneMeta(scene=name, file="s.py", quality="l", hash="", inputs={}, manim_version="",
+                  render_seconds=0.0, max_rss_kib=0, cpu_seconds=0.0, chunks=0,
+                  drawing_seconds=None, voice_seconds=0.0, video="", video_stamp=None,
+                  captions=None, sections=[], split_points=POINTS, duration=40.0,
+                  rendered_at="2026-01-01T00:00:00").write(cache / f"{name}.json")
     project = SimpleNamespace(cache_dir=lambda q: cache)
     pipe = SimpleNamespace(project=project, quality="l",
                            _estimate=lambda st: costs[st.name])

@@ -97,6 +97,17 @@ class Record:
         return cls.from_json(text, str(path))
 
     @classmethod
+    def load(cls: type[R], path: Path) -> tuple[R | None, str]:
+        """(record, "") from `path`; (None, "") when there is none or it is not even JSON
+        (a write that never finished); (None, the one line why) when it is not this record."""
+        if store.read_json(path) is None:
+            return None, ""
+        try:
+            return cls.read(path), ""
+        except RecordError as exc:
+            return None, exc.format_message()
+
+    @classmethod
     def migrate(cls, data: dict[str, Any], found: Any, where: str) -> dict[str, Any]:
         """`data` (format `found`) as this format; by default no other format is read."""
         raise RecordError(f"{where}: a {cls.__name__} record of format {_name(found)}, "
