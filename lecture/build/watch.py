@@ -104,7 +104,7 @@ def watch(project: Project, scene: Scene, quality: str, reporter: Reporter, once
             return
         done = "rendered in [bold]{:.1f} s[/]".format(time.perf_counter() - started) \
             if rendered else "is up to date"
-        reporter.say(f"[dim]{stamp}[/] {scene.name} / {section} {done} ({why}) -> {meta['video']}")
+        reporter.say(f"[dim]{stamp}[/] {scene.name} / {section} {done} ({why}) -> {meta.video}")
 
     watched = deps()
     observer = Observer()
