@@ -12,10 +12,9 @@ narration manifests.
 
 from __future__ import annotations
 
-import json
 from lecture.bench import Row
 from lecture.core.project import Project
-from lecture.core.records import BuildRecord, SceneMeta
+from lecture.core.records import BuildRecord, NarrationManifest, SceneMeta
 from lecture.build.scheduler import BUILD_RECORD
 
 TARGET_SHARE = 0.10
@@ -28,9 +27,9 @@ def measure(project: Project, quality: str, build_cpu: float, label: str) -> lis
         cache = project.cache_dir(quality)
         meta = SceneMeta.read(cache / f"{scene.name}.json")
         voice_cpu += float(meta.voice_seconds or 0.0)
-        manifest_path = cache / f"{scene.name}.narration.json"
-        if manifest_path.is_file():
-            for line in json.loads(manifest_path.read_text())["lines"]:
+        manifest = NarrationManifest.read(cache / f"{scene.name}.narration.json")
+        if manifest is not None:
+            for line in manifest.lines:
                 speech += int(line["samples"]) / 48_000
                 lines += 1
     # the voice loaded once, for every render

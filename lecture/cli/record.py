@@ -25,7 +25,7 @@ import click
 from lecture.cli.progress import console as _console
 from lecture.core.errors import LectureError, friendly
 from lecture.core.project import Project, Scene
-from lecture.core.records import Outcome
+from lecture.core.records import NarrationManifest, Outcome
 
 
 @dataclass(frozen=True)
@@ -183,12 +183,10 @@ def takes_count(project: Project, name: str) -> tuple[int, int] | None:
     """(lines with takes, lines) from the scene's latest narration manifest, or None."""
     from narration import config
 
-    from lecture.core import store
-
     cfg = config.load(project.root)
     for q in ("h", "k", "m", "l"):  # the lines are the same at every quality
-        manifest = store.read_json(project.cache_dir(q) / f"{name}.narration.json")
+        manifest, _ = NarrationManifest.load(project.cache_dir(q) / f"{name}.narration.json")
         if manifest:
-            lines = manifest.get("lines") or []
+            lines = manifest.lines
             return sum(cfg.take_path(name, line["spoken"]).is_file() for line in lines), len(lines)
     return None

@@ -100,7 +100,7 @@ def render_remote(payload: dict[str, Any]) -> dict[str, Any]:
         code, rss, cpu = plugin.zygote.run(payload["args"] + ["--media_dir", str(media)],
                                            str(scratch / "result.json"), str(scratch / "log.txt"),
                                            window, str(root), env)
-        outcome = Outcome.read(scratch / "result.json")
+        outcome = Outcome.of_worker(scratch / "result.json")
         data = None
         video = Path(outcome.video) if outcome and outcome.video else None
         if outcome and outcome.ok and video is not None and video.is_file():
@@ -113,7 +113,8 @@ def render_remote(payload: dict[str, Any]) -> dict[str, Any]:
         if window is not None and window.tag:
             for folder in (media / "windows").glob(f"*/*/{window.tag}"):
                 shutil.rmtree(folder, ignore_errors=True)
-    return {"code": code, "outcome": outcome and outcome.to_dict(), "video": data, "max_rss_kib": rss,
+    return {"code": code, "outcome": outcome and outcome.to_dict(), "video": data,
+            "max_rss_kib": rss,
             "cpu_seconds": cpu, "seconds": time.perf_counter() - started, "log": log,
             "sha256": hashlib.sha256(data).hexdigest() if data is not None else None,
             "worker": worker.address}

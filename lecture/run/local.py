@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lecture.core.project import Project
-from lecture.core.records import Outcome, RecordError, Window
+from lecture.core.records import Outcome, Window
 
 
 @dataclass(frozen=True)
@@ -193,10 +193,7 @@ class LocalRunner:
             with self._lock:
                 self._running.pop(slot, None)
         seconds = time.perf_counter() - started
-        try:
-            outcome = Outcome.read(result_file)
-        except RecordError as exc:
-            outcome = Outcome.failure("RecordError", exc.format_message())
+        outcome = Outcome.of_worker(result_file)
         result_file.unlink(missing_ok=True)
         if outcome is not None:
             marker.unlink(missing_ok=True)  # the worker ended by itself: nothing torn

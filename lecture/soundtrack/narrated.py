@@ -16,9 +16,7 @@ from typing import Any
 
 from lecture.core import store
 from lecture.core.errors import LectureError
-from lecture.core.records import SceneMeta
-
-FORMAT = 1
+from lecture.core.records import NarrationManifest, SceneMeta
 
 
 @functools.cache
@@ -73,28 +71,29 @@ def needs_synthesis(root: Path, caches: list[Path], names: list[str]) -> bool:
     clips = ClipCache(config.cache_dir(root))
     for name in names:
         last = next((m for cache in caches
-                     if (m := store.read_json(cache / f"{name}.narration.json"))), None)
-        if last is None or any(not clips.has(x["key"]) for x in _spoken(last.get("lines", []))):
+                     if (m := NarrationManifest.load(cache / f"{name}.narration.json")[0])), None)
+        if last is None or any(not clips.has(x["key"]) for x in _spoken(last.lines)):
             return True
     return False
 
 
 def commit(cache: Path, name: str, lines: list[dict[str, Any]] | None,
            frame_rate: float) -> dict[str, Any]:
-    """Write <name>.narration.json from a render's narration lines; the meta fields that record it."""
+    """Write <name>.narration.json from a render's narration lines; the meta fields that
+    record it."""
     path = cache / f"{name}.narration.json"
     if lines is None:
         path.unlink(missing_ok=True)
         return {"narration": None}
-    store.write_json(path, {"format": FORMAT, "scene": name, "frame_rate": frame_rate,
-                            "lines": lines})
+    NarrationManifest(name, frame_rate, lines).write(path)
     return {"narration": path.name, "narration_stamp": store.Stamp.of(path)}
 
 
-def read(cache: Path, meta: SceneMeta) -> dict[str, Any] | None:
+def read(cache: Path, meta: SceneMeta) -> NarrationManifest | None:
+    """The scene's narration manifest (None: it has no narration; RecordError: not one)."""
     if not meta.narration:
         return None
-    return store.read_json(cache / meta.narration)
+    return NarrationManifest.read(cache / meta.narration)
 
 
 def _clip_samples(root: Path, line: dict[str, Any]):
@@ -177,8 +176,8 @@ def scene_track(root: Path, cache: Path, meta: SceneMeta, samples: int | None = 
     own = sample_at(Fraction(meta.duration_exact)) if meta.duration_exact else samples
     if own is None:
         raise ValueError(f"{meta.scene}: no duration recorded to master its voice at")
-    manifest = read(cache, meta) or {"lines": [], "frame_rate": 1}
-    lines = _spoken(manifest["lines"])
+    manifest = read(cache, meta) or NarrationManifest(meta.scene, 1, [])
+    lines = _spoken(manifest.lines)
     key = hashlib.sha256(json.dumps([MASTERING_VERSION, own, [(x["key"], x["frame"]) for x in lines]])
                          .encode()).hexdigest()
     path = cache / f"{meta.scene}.voice.npy"
@@ -192,7 +191,7 @@ def scene_track(root: Path, cache: Path, meta: SceneMeta, samples: int | None = 
         except (OSError, ValueError):
             pass
     if track is None:
-        fps = Fraction(manifest["frame_rate"]).limit_denominator(1001)
+        fps = Fraction(manifest.frame_rate).limit_denominator(1001)
         track = master_lines(root, lines, fps, own)
         tmp = store.tmp_name(path)
         with open(tmp, "wb") as fh:

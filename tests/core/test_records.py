@@ -102,7 +102,8 @@ def test_a_missing_key_is_refused_in_one_line(tmp_path: Path) -> None:
 
 def test_an_unknown_key_is_refused_in_one_line() -> None:
     data = {**_meta().to_dict(), "colour": "red"}
-    with pytest.raises(RecordError, match="^Intro.json: unknown keys in a SceneMeta record: colour$"):
+    with pytest.raises(RecordError,
+                       match="^Intro.json: unknown keys in a SceneMeta record: colour$"):
         SceneMeta.from_dict(data, "Intro.json")
 
 

@@ -9,6 +9,7 @@ refused and the scene rendered again.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from lecture.core.records.base import Record
 from lecture.core.records.render import RenderReport
@@ -120,3 +121,14 @@ class BuildRecord(Record):
     voice_preload_seconds: float = 0.0
 
 
+
+
+@dataclass(frozen=True)
+class NarrationManifest(Record):
+    """<Scene>.narration.json beside the scene's entry: its narration lines as rendered.
+
+    The lines are the narration package's own (lecture/soundtrack/narrated.py reads them)."""
+
+    scene: str
+    frame_rate: float
+    lines: list[dict[str, Any]]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 from lecture.core.records.base import Record
@@ -83,4 +84,11 @@ class Outcome(Record):
     @classmethod
     def failure(cls, type: str, message: str, **where: Any) -> "Outcome":
         return cls(ok=False, type=type, message=message, **where)
+
+    @classmethod
+    def of_worker(cls, path: Path) -> "Outcome | None":
+        """A worker's RESULT.json: None when it wrote none (it died); a failure, saying
+        why, when the file is not an Outcome this version reads."""
+        outcome, unreadable = cls.load(path)
+        return cls.failure("RecordError", unreadable) if unreadable else outcome
 
