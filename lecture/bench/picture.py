@@ -16,7 +16,6 @@ video's). Sampled frames are compared:
 
 from __future__ import annotations
 
-import json
 import math
 import sys
 from pathlib import Path
@@ -25,6 +24,7 @@ import numpy as np
 
 from lecture.bench import Row, run
 from lecture.core.project import Project
+from lecture.core.records import Outcome
 
 TARGET_PSNR = 45.0  # dB, on the encode's loss (PSNR YUV)
 SAMPLES = 24
@@ -105,7 +105,7 @@ def _render(cmd: list[str], project: Project, env: dict[str, str], label: str, f
     result = folder / "result.json"
     run([sys.executable, "-m", "lecture.worker.render", str(result), "--", *cmd, "--media_dir", str(folder)],
         project.root, env, label)
-    return Path(json.loads(result.read_text())["video"])
+    return Path(Outcome.read(result).video)
 
 
 def measure(project: Project, env: dict[str, str], bench: Path, scene_index: int = 1,

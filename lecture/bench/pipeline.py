@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import statistics
@@ -24,6 +23,7 @@ from pathlib import Path
 
 from lecture.bench import CPU, Row, mib, run
 from lecture.core.project import Project
+from lecture.core.records import SceneMeta
 
 TARGETS = {
     "cold": 0.6,  # at most this fraction of the sequential time
@@ -108,7 +108,7 @@ def measure(project: Project, env: dict[str, str], bench: Path, jobs: list[str],
     print("bench: cold `lecture build -q l`...", flush=True)
     cold = run([*lecture, "build", "-q", "l", *jobs], root, env, "cold build")
     cold_load = os.getloadavg()[0]
-    metas = [json.loads((project.cache_dir("l") / f"{s.name}.json").read_text()) for s in scenes]
+    metas = [SceneMeta.read(project.cache_dir("l") / f"{s.name}.json") for s in scenes]
 
     # 2. no-op build, median of 5, and proof that it does not import manim.
     noops = [run([*lecture, "build", "-q", "l"], root, env, "no-op build") for _ in range(5)]
@@ -148,9 +148,9 @@ def measure(project: Project, env: dict[str, str], bench: Path, jobs: list[str],
     print(f"bench: rendering {', '.join(s.name for s in heavy)} at -q h for memory...", flush=True)
     high = run([*lecture, "render", *(s.name for s in heavy), "-q", "h", "--chunks", "off", *jobs],
                root, env, "render -q h")
-    rss_h = {s.name: json.loads((project.cache_dir("h") / f"{s.name}.json").read_text())
-             ["max_rss_kib"] for s in heavy}
-    rss_l = max(m["max_rss_kib"] for m in metas)
+    rss_h = {s.name: SceneMeta.read(project.cache_dir("h") / f"{s.name}.json").max_rss_kib
+             for s in heavy}
+    rss_l = max(m.max_rss_kib for m in metas)
 
     ratio = cold / sequential
     rows = [

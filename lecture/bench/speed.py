@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import statistics
@@ -21,6 +20,7 @@ import sys
 
 from lecture.bench import CPU, MACHINE, Row, run, voice
 from lecture.core.project import Project
+from lecture.core.records import SceneMeta
 
 TARGETS = {
     "preview": 0.5,  # CPU of the last section's preview over its whole scene's
@@ -30,8 +30,11 @@ TARGETS = {
 }
 
 
-def _meta(project: Project, quality: str, name: str) -> dict:
-    return json.loads((project.cache_dir(quality) / f"{name}.json").read_text())
+def _meta(project: Project, quality: str, name: str) -> SceneMeta:
+    meta = SceneMeta.read(project.cache_dir(quality) / f"{name}.json")
+    if meta is None:
+        raise FileNotFoundError(f"{name} has no cache entry at -q{quality}")
+    return meta
 
 
 def measure_preview(project: Project, env: dict[str, str]) -> tuple[list[Row], list[str]]:
@@ -41,9 +44,9 @@ def measure_preview(project: Project, env: dict[str, str]) -> tuple[list[Row], l
         # `--only speed` after the scratch project's -q l build was cleared: build it first
         print("bench: `lecture build -q l` first, to know each scene's sections...", flush=True)
         run([*lecture, "build", "-q", "l"], project.root, env, "build -q l for the preview")
-    scene = max(project.scenes, key=lambda s: _meta(project, "l", s.name)["duration"])
-    sections = _meta(project, "l", scene.name)["sections"]
-    last = sections[-1]["name"]
+    scene = max(project.scenes, key=lambda s: _meta(project, "l", s.name).duration)
+    sections = _meta(project, "l", scene.name).sections
+    last = sections[-1].name
     with open(scene.path, "a") as fh:
         fh.write("\n# bench: another edit\n")
     print(f"bench: {scene.name} whole, then its section {last!r}, at -q l...", flush=True)
@@ -127,15 +130,15 @@ def measure_high(project: Project, env: dict[str, str], jobs: list[str]) -> tupl
     cpu = draw = spoken = length = 0.0
     for scene in project.scenes:
         meta = _meta(project, "h", scene.name)
-        if not meta.get("cpu_seconds") or not meta.get("duration"):
+        if not meta.cpu_seconds or not meta.duration:
             continue
-        picture = meta["cpu_seconds"] - (meta.get("voice_seconds") or 0.0)
-        per[scene.name] = picture / meta["duration"]
-        drawn[scene.name] = (meta.get("drawing_seconds") or 0.0) / meta["duration"]
+        picture = meta.cpu_seconds - (meta.voice_seconds or 0.0)
+        per[scene.name] = picture / meta.duration
+        drawn[scene.name] = (meta.drawing_seconds or 0.0) / meta.duration
         cpu += picture
-        spoken += meta.get("voice_seconds") or 0.0
-        draw += meta.get("drawing_seconds") or 0.0
-        length += meta["duration"]
+        spoken += meta.voice_seconds or 0.0
+        draw += meta.drawing_seconds or 0.0
+        length += meta.duration
     median = statistics.median(per.values())
     worst = max(per, key=per.get)
     overall = cpu / length

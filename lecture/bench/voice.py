@@ -12,9 +12,9 @@ narration manifests.
 
 from __future__ import annotations
 
-import json
 from lecture.bench import Row
 from lecture.core.project import Project
+from lecture.core.records import BuildRecord, NarrationManifest, SceneMeta
 from lecture.build.scheduler import BUILD_RECORD
 
 TARGET_SHARE = 0.10
@@ -25,16 +25,17 @@ def measure(project: Project, quality: str, build_cpu: float, label: str) -> lis
     lines = 0
     for scene in project.scenes:
         cache = project.cache_dir(quality)
-        meta = json.loads((cache / f"{scene.name}.json").read_text())
-        voice_cpu += float(meta.get("voice_seconds") or 0.0)
-        manifest_path = cache / f"{scene.name}.narration.json"
-        if manifest_path.is_file():
-            for line in json.loads(manifest_path.read_text())["lines"]:
+        meta = SceneMeta.read(cache / f"{scene.name}.json")
+        voice_cpu += float(meta.voice_seconds or 0.0)
+        manifest = NarrationManifest.read(cache / f"{scene.name}.narration.json")
+        if manifest is not None:
+            for line in manifest.lines:
                 speech += int(line["samples"]) / 48_000
                 lines += 1
-    record = project.cache_dir(quality) / BUILD_RECORD  # the voice loaded once, for every render
-    if record.is_file():
-        voice_cpu += float(json.loads(record.read_text()).get("voice_preload_seconds") or 0.0)
+    # the voice loaded once, for every render
+    record = BuildRecord.read(project.cache_dir(quality) / BUILD_RECORD)
+    if record is not None:
+        voice_cpu += float(record.voice_preload_seconds or 0.0)
     if not lines:
         return [Row("voice", "no narration", "-", "-", "-", False)]
     rtf = voice_cpu / speech

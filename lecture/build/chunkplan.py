@@ -19,46 +19,45 @@ scenes nothing is cut and the build is what it was.
 from __future__ import annotations
 
 import math
-from typing import Any
 
-from lecture.core import store
+from lecture.core.records import SceneMeta, SplitPoint
 from lecture.build.chunks import Chunk
 
 MIN_CHUNK_SECONDS = 4.0  # of video: a shorter chunk costs more in set-up than it saves
 
 
-def last_split_points(project, name: str, quality: str) -> tuple[list[dict[str, Any]], float]:
+def last_split_points(project, name: str, quality: str) -> tuple[list[SplitPoint], float]:
     """The split points and duration of the scene's newest render at any quality."""
     metas = []
     for q in (quality, "l", "m", "h", "k"):
-        meta = store.read_json(project.cache_dir(q) / f"{name}.json")
-        if meta and meta.get("split_points"):
+        meta, _ = SceneMeta.load(project.cache_dir(q) / f"{name}.json")
+        if meta is not None and meta.split_points:
             metas.append(meta)
     if not metas:
         return [], 0.0
-    meta = max(metas, key=lambda m: m.get("rendered_at", ""))
-    return list(meta["split_points"]), float(meta.get("duration") or 0.0)
+    meta = max(metas, key=lambda m: m.rendered_at)
+    return list(meta.split_points), float(meta.duration or 0.0)
 
 
-def cut(points: list[dict[str, Any]], duration: float, n: int,
+def cut(points: list[SplitPoint], duration: float, n: int,
         min_seconds: float = MIN_CHUNK_SECONDS) -> list[Chunk]:
     """At most ``n`` chunks of about equal length, cut at the given section starts."""
-    points = sorted(points, key=lambda p: p["start"])
-    inner = [p for p in points if p["start"] > 0 and p["call"] > 0]
-    cuts: list[dict[str, Any]] = []
+    points = sorted(points, key=lambda p: p.start)
+    inner = [p for p in points if p.start > 0 and p.call > 0]
+    cuts: list[SplitPoint] = []
     for k in range(1, n):
         target = duration * k / n
-        options = [p for p in inner if not cuts or p["call"] > cuts[-1]["call"]]
+        options = [p for p in inner if not cuts or p.call > cuts[-1].call]
         if not options:
             break
-        best = min(options, key=lambda p: abs(p["start"] - target))
-        if best["start"] - (cuts[-1]["start"] if cuts else 0) < min_seconds / 2:
+        best = min(options, key=lambda p: abs(p.start - target))
+        if best.start - (cuts[-1].start if cuts else 0) < min_seconds / 2:
             continue
         cuts.append(best)
-    bounds = [{"call": 0, "start": 0.0}, *cuts, {"call": None, "start": duration}]
+    bounds = [(0, 0.0), *((p.call, p.start) for p in cuts), (None, duration)]
     count = len(bounds) - 1
-    return [Chunk(i, count, bounds[i]["call"], bounds[i + 1]["call"],
-                  bounds[i + 1]["start"] - bounds[i]["start"]) for i in range(count)]
+    return [Chunk(i, count, bounds[i][0], bounds[i + 1][0], bounds[i + 1][1] - bounds[i][1])
+            for i in range(count)]
 
 
 def plan(pipe, states, slots: int, split: str | int = "auto") -> dict[str, list[Chunk]]:

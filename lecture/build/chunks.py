@@ -21,15 +21,13 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from lecture.core.records import ChunkEntry, RecordError, RenderReport, SceneSection, SplitPoint
 from lecture.core import store
+from lecture.core.store import Stamp
 from lecture.run.local import Chunk  # noqa: F401 - the chunk a job renders
 
 
-def frame_rate(report: dict[str, Any]) -> Fraction:
-    return Fraction(report["fps"]).limit_denominator(1001)
-
-
-def merge(reports: list[dict[str, Any]]) -> dict[str, Any]:
+def merge(reports: list[RenderReport]) -> RenderReport:
     """One scene's report from its windows' reports, in order.
 
     Frames must follow on exactly: a window starts at the frame where the one
@@ -39,23 +37,22 @@ def merge(reports: list[dict[str, Any]]) -> dict[str, Any]:
     """
     if not reports:
         raise ValueError("no chunks to merge")
-    fps = frame_rate(reports[0])
+    fps = reports[0].frame_rate
     frames = 0
-    merged: dict[str, Any] = {"fps": reports[0]["fps"], "first_frame": 0, "sections": [],
-                              "captions": [], "narration": None}
+    sections, captions, narration = [], [], None
     for i, report in enumerate(reports):
-        if frame_rate(report) != fps:
-            raise ValueError(f"chunk {i + 1} was rendered at {report['fps']} fps, not {fps}")
-        if report["first_frame"] != frames:
-            raise ValueError(f"chunk {i + 1} starts at frame {report['first_frame']}, but the "
+        if report.frame_rate != fps:
+            raise ValueError(f"chunk {i + 1} was rendered at {report.fps} fps, not {fps}")
+        if report.first_frame != frames:
+            raise ValueError(f"chunk {i + 1} starts at frame {report.first_frame}, but the "
                              f"chunks before it end at frame {frames}")
-        frames += report["frames"]
-        merged["sections"].extend(report["sections"])
-        merged["captions"].extend(report["captions"])
-        if report.get("narration") is not None:
-            merged["narration"] = (merged["narration"] or []) + list(report["narration"])
-    merged["frames"] = frames
-    return merged
+        frames += report.frames
+        sections.extend(report.sections)
+        captions.extend(report.captions)
+        if report.narration is not None:
+            narration = (narration or []) + list(report.narration)
+    return RenderReport(fps=reports[0].fps, first_frame=0, frames=frames, sections=sections,
+                        captions=captions, narration=narration)
 
 
 def captions_srt(captions: list[list[Any]]) -> str:
@@ -70,27 +67,27 @@ def captions_srt(captions: list[list[Any]]) -> str:
     return srt.compose(subs)
 
 
-def sections_in_seconds(report: dict[str, Any], scene: str,
-                        duration: Fraction) -> list[dict[str, Any]]:
-    """The cache's scene-relative sections ({name, start, end} in seconds) from a report."""
-    fps = frame_rate(report)
-    sections = []
-    for s in report["sections"]:
-        name = scene if s["name"] == "autocreated" else s["name"]
-        start = Fraction(s["first_frame"]) / fps
-        sections.append({"name": name, "start": start, "end": start + Fraction(s["frames"]) / fps})
+def sections_in_seconds(report: RenderReport, scene: str,
+                        duration: Fraction) -> list[SceneSection]:
+    """The cache's scene-relative sections (in seconds) from a report."""
+    fps = report.frame_rate
+    sections: list[list[Any]] = []  # name, start, end
+    for s in report.sections:
+        start = Fraction(s.first_frame) / fps
+        sections.append([scene if s.name == "autocreated" else s.name, start,
+                         start + Fraction(s.frames) / fps])
     if not sections:
-        sections = [{"name": scene, "start": Fraction(0), "end": duration}]
-    sections[-1]["end"] = duration
-    return [{"name": s["name"], "start": round(float(s["start"]), 6),
-             "end": round(float(min(s["end"], duration)), 6)} for s in sections]
+        sections = [[scene, Fraction(0), duration]]
+    sections[-1][2] = duration
+    return [SceneSection(name, round(float(start), 6), round(float(min(end, duration)), 6))
+            for name, start, end in sections]
 
 
-def split_points(report: dict[str, Any]) -> list[dict[str, Any]]:
+def split_points(report: RenderReport) -> list[SplitPoint]:
     """Where the scene may be cut, for the next plan: each section's call and start."""
-    fps = frame_rate(report)
-    return [{"call": s["call"], "start": round(float(Fraction(s["first_frame"]) / fps), 6)}
-            for s in report["sections"]]
+    fps = report.frame_rate
+    return [SplitPoint(s.call, round(float(Fraction(s.first_frame) / fps), 6))
+            for s in report.sections]
 
 
 class ChunkStore:
@@ -103,34 +100,37 @@ class ChunkStore:
         base = self.folder / scene / f"{chunk.index:03d}-{key[:16]}"
         return base.with_suffix(".mp4"), base.with_suffix(".json")
 
-    def get(self, scene: str, chunk: Chunk, key: str) -> dict[str, Any] | None:
-        """A finished chunk's record (its report and video), or None."""
+    def get(self, scene: str, chunk: Chunk, key: str) -> ChunkEntry | None:
+        """A finished chunk (its report, and its video where it is now), or None."""
         video, record = self._paths(scene, chunk, key)
-        data = store.read_json(record)
-        if not data or data.get("key") != key or "report" not in data:
+        try:
+            entry = ChunkEntry.read(record)
+        except RecordError:  # damaged, or kept by another version: rendered again
             return None
-        if data["report"].get("frames"):
-            stamp = store.Stamp.from_dict(data.get("video_stamp"))
-            if stamp is None or not stamp.matches(video):
-                return None
-        return {**data, "video": str(video)}
+        if entry is None or entry.key != key:
+            return None
+        if entry.report.frames and (entry.video_stamp is None
+                                    or not entry.video_stamp.matches(video)):
+            return None
+        return entry.replace(video=str(video))
 
-    def put(self, scene: str, chunk: Chunk, key: str, video: Path | None,
-            report: dict[str, Any]) -> dict[str, Any]:
+    def put(self, scene: str, chunk: Chunk, key: str, video: Path | None, report: RenderReport,
+            voice_seconds: float = 0.0, drawing_seconds: float = 0.0) -> ChunkEntry:
         """Keep a finished chunk: its video moved in (same file system), then its record.
 
         An empty chunk (the scene ended before it began) has no video."""
         final, record = self._paths(scene, chunk, key)
         final.parent.mkdir(parents=True, exist_ok=True)
-        data: dict[str, Any] = {"key": key, "report": report, "video_stamp": None}
-        if report.get("frames"):
+        stamp = None
+        if report.frames:
             if video is None or not video.is_file():
-                raise RuntimeError(f"chunk {chunk.index + 1} has {report['frames']} frames "
+                raise RuntimeError(f"chunk {chunk.index + 1} has {report.frames} frames "
                                    "but no video")
             store.commit(video, final)
-            data["video_stamp"] = store.Stamp.of(final).as_dict()
-        store.write_json(record, data)
-        return {**data, "video": str(final)}
+            stamp = Stamp.of(final)
+        entry = ChunkEntry(key, report, stamp, voice_seconds, drawing_seconds)
+        entry.write(record)
+        return entry.replace(video=str(final))
 
     def drop(self, scene: str) -> None:
         shutil.rmtree(self.folder / scene, ignore_errors=True)

@@ -68,8 +68,8 @@ def join_lecture(pipe: Pipeline, states: list[SceneState], thumbnail: SceneState
     project = pipe.project
     out = project.out_dir(pipe.quality)
     out.mkdir(parents=True, exist_ok=True)
-    metas = [st.meta or {} for st in states]
-    parts = [project.root / m["video"] for m in metas]
+    metas = [st.meta for st in states]  # all fresh: each has its entry
+    parts = [project.root / m.video for m in metas]
 
     video = out / "lecture.mp4"
     tmp = store.tmp_name(video)
@@ -94,8 +94,8 @@ def join_lecture(pipe: Pipeline, states: list[SceneState], thumbnail: SceneState
 
     caption_texts = []
     for meta, offset in zip(metas, offsets):
-        if meta.get("captions"):
-            caption_texts.append(((project.root / meta["captions"]).read_text(encoding="utf-8"), offset))
+        if meta.captions:
+            caption_texts.append(((project.root / meta.captions).read_text(encoding="utf-8"), offset))
     captions = shift_captions(caption_texts)
     store.write_bytes(out / "lecture.srt", captions.encode("utf-8"))
     store.write_bytes(out / "lecture.vtt", to_vtt(read_srt_text(captions)).encode("utf-8"))
@@ -103,9 +103,9 @@ def join_lecture(pipe: Pipeline, states: list[SceneState], thumbnail: SceneState
     first = metas[0]
     manifest = {
         "quality": pipe.quality,
-        "width": first.get("width"),
-        "height": first.get("height"),
-        "frame_rate": first.get("frame_rate"),
+        "width": first.width,
+        "height": first.height,
+        "frame_rate": first.frame_rate,
         "duration": round(float(total), 6),
         "video": "lecture.mp4",
         "captions": "lecture.srt",
@@ -116,18 +116,18 @@ def join_lecture(pipe: Pipeline, states: list[SceneState], thumbnail: SceneState
                 "name": st.name,
                 "file": st.scene.rel,
                 "hash": st.key,
-                "video": meta["video"],
+                "video": meta.video,
                 "offset": round(float(offset), 6),
                 "duration": round(float(duration), 6),
                 "sections": [
-                    {"name": s["name"], "start": round(float(offset) + s["start"], 6),
-                     "end": round(float(offset) + s["end"], 6)}
-                    for s in meta.get("sections", [])
+                    {"name": s.name, "start": round(float(offset) + s.start, 6),
+                     "end": round(float(offset) + s.end, 6)}
+                    for s in meta.sections
                 ],
             }
             for st, meta, offset, duration in zip(states, metas, offsets, durations)
         ],
-        "thumbnail": (thumbnail.meta or {}).get("video") if thumbnail and thumbnail.fresh else None,
+        "thumbnail": thumbnail.meta.video if thumbnail and thumbnail.fresh else None,
     }
     store.write_json(out / "manifest.json", manifest)
     store.write_json(out / ".state.json", {

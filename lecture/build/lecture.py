@@ -102,12 +102,12 @@ def render_scenes(project: Project, scenes: list[Scene], quality: str, reporter:
         states = [pipe.state(s, still=(s.name == project.thumbnail_name)) for s in scenes]
         for st in states:
             if st.fresh:
-                reporter.say(f"[dim]up to date[/] {st.name}: {st.meta['video']}")
+                reporter.say(f"[dim]up to date[/] {st.name}: {st.meta.video}")
         stale = [st for st in states if not st.fresh]
         _, failures = render_stale(pipe, stale, jobs or default_jobs(), reporter, split=split)
         for st in stale:
             if st.status == FRESH:
-                reporter.say(f"  {st.name}: {st.meta['video']}")
+                reporter.say(f"  {st.name}: {st.meta.video}")
     if failures:
         raise LectureError(failure_summary(failures))
     return states

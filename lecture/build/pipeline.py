@@ -24,6 +24,7 @@ from lecture.build import chunks
 from lecture import delivery
 from lecture.soundtrack import narrated
 from lecture.core import store
+from lecture.core.records import Outcome, SceneMeta
 from lecture.build.deps import DependencyGraph, scene_key
 from lecture.core.project import Project, Scene
 from lecture.build.scheduler import RenderResult  # noqa: F401 - part of this module's interface
@@ -58,7 +59,7 @@ class SceneState:
     still: bool = False
     key: str = ""
     inputs: dict[str, str] = field(default_factory=dict)
-    meta: dict[str, Any] | None = None
+    meta: SceneMeta | None = None
     status: str = NEW
     reason: str = ""
 
@@ -103,31 +104,35 @@ class Pipeline:
                                          + f" {self.encoding}")
         st.key, st.inputs = scene_key(self.graph, scene.path, self.project.cfg, self.quality,
                                       self.manim_version, extra)
-        st.meta = store.read_json(self.meta_path(scene.name))
-        if st.meta is None:
+        st.meta, unreadable = SceneMeta.load(self.meta_path(scene.name))
+        if unreadable:
+            st.status, st.reason = CHANGED, f"cache entry not readable: {unreadable}"
+        elif st.meta is None:
             st.status, st.reason = NEW, "not rendered yet"
-        elif st.meta.get("hash") != st.key:
-            st.status, st.reason = CHANGED, self._what_changed(st.meta.get("inputs") or {}, st.inputs, st.meta)
+        elif st.meta.hash != st.key:
+            st.status, st.reason = CHANGED, self._what_changed(st.meta.inputs, st.inputs, st.meta)
         elif not self._files_intact(st.meta):
             st.status, st.reason = CORRUPT, "cached output is missing or damaged"
         else:
             st.status = FRESH
         return st
 
-    def _what_changed(self, old: dict[str, str], new: dict[str, str], meta: dict[str, Any]) -> str:
+    def _what_changed(self, old: dict[str, str], new: dict[str, str], meta: SceneMeta) -> str:
         changed = sorted(k for k in new if old.get(k) != new[k])
         if changed:
             return "changed: " + ", ".join(changed[:3]) + (" ..." if len(changed) > 3 else "")
-        if meta.get("manim_version") != self.manim_version:
-            return f"Manim {meta.get('manim_version')} -> {self.manim_version}"
+        if meta.manim_version != self.manim_version:
+            return f"Manim {meta.manim_version} -> {self.manim_version}"
         return "changed: manim.cfg or render options"
 
-    def _files_intact(self, meta: dict[str, Any]) -> bool:
-        for key in ("video", "captions", "narration"):
-            rel, stamp = meta.get(key), store.Stamp.from_dict(meta.get(f"{key}_stamp"))
+    def _files_intact(self, meta: SceneMeta) -> bool:
+        root = self.project.root
+        for folder, rel, stamp in ((root, meta.video, meta.video_stamp),
+                                   (root, meta.captions, meta.captions_stamp),
+                                   (self.cache, meta.narration, meta.narration_stamp)):
             if rel is None:
                 continue
-            path = self.cache / rel if key == "narration" else self.project.root / rel
+            path = folder / rel
             if stamp is None or not stamp.matches(path):
                 return False
         return True
@@ -154,34 +159,34 @@ class Pipeline:
         if st.still:
             return 0.0
         for q in (self.quality, "l", "m", "h", "k"):
-            meta = store.read_json(self.project.cache_dir(q) / f"{st.name}.json") or {}
-            if meta.get("render_seconds"):
+            meta, _ = SceneMeta.load(self.project.cache_dir(q) / f"{st.name}.json")
+            if meta is not None and meta.render_seconds:
                 scale = {"l": 1, "m": 2.5, "h": 8, "k": 30}
-                return float(meta["render_seconds"]) * scale[self.quality] / scale[q]
+                return float(meta.render_seconds) * scale[self.quality] / scale[q]
         try:
             return st.scene.path.stat().st_size / 1000.0
         except OSError:
             return 0.0
 
-    def _commit(self, st: SceneState, outcome: dict[str, Any], res: "RenderResult") -> None:
+    def _commit(self, st: SceneState, outcome: Outcome, res: "RenderResult") -> None:
         self.cache.mkdir(parents=True, exist_ok=True)
-        meta: dict[str, Any] = {
+        meta: dict[str, Any] = {  # SceneMeta's fields
             "scene": st.name, "file": st.scene.rel, "quality": self.quality, "hash": st.key,
             "inputs": st.inputs, "manim_version": self.manim_version,
             "render_seconds": round(res.seconds, 3), "max_rss_kib": res.max_rss_kib,
             "cpu_seconds": round(res.cpu_seconds, 3), "chunks": res.chunks,
-            "drawing_seconds": outcome.get("drawing_seconds"),
-            "voice_seconds": outcome.get("voice_seconds", 0.0),
+            "drawing_seconds": outcome.drawing_seconds,
+            "voice_seconds": outcome.voice_seconds or 0.0,
             "rendered_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
         }
-        src = Path(outcome["video"]) if outcome.get("video") else None
+        src = Path(outcome.video) if outcome.video else None
         if st.still:
             if src is None or not src.is_file():
                 raise RuntimeError("Manim wrote no image")
             image = self.cache / f"{st.name}.png"
             shutil.copyfile(src, store.tmp_name(image))
             store.commit(store.tmp_name(image), image)
-            meta.update(video=self.project.rel(image), video_stamp=store.Stamp.of(image).as_dict(),
+            meta.update(video=self.project.rel(image), video_stamp=store.Stamp.of(image),
                         captions=None, duration=0.0, sections=[])
         else:
             if src is None or not src.is_file():
@@ -189,31 +194,32 @@ class Pipeline:
             from lecture.media.video import probe
 
             info = probe(src)
-            report = outcome["window"]  # this render's own frames, sections, captions
-            if info.frames != report["frames"]:
-                raise RuntimeError(f"{report['frames']} frames were rendered but the video "
+            report = outcome.report  # this render's own frames, sections, captions
+            if info.frames != report.frames:
+                raise RuntimeError(f"{report.frames} frames were rendered but the video "
                                    f"has {info.frames}")
             video = self.cache / f"{st.name}.mp4"
             store.commit(src, video)  # same file system: an atomic rename
             captions = self.cache / f"{st.name}.srt"
-            if report["captions"]:
-                store.write_bytes(captions, chunks.captions_srt(report["captions"]).encode())
+            if report.captions:
+                store.write_bytes(captions, chunks.captions_srt(report.captions).encode())
                 meta.update(captions=self.project.rel(captions),
-                            captions_stamp=store.Stamp.of(captions).as_dict())
+                            captions_stamp=store.Stamp.of(captions))
             else:
                 captions.unlink(missing_ok=True)
                 meta["captions"] = None
-            meta.update(narrated.commit(self.cache, st.name, {"narration": report["narration"]},
-                                        outcome.get("frame_rate") or float(info.frame_rate)))
+            meta.update(narrated.commit(self.cache, st.name, report.narration,
+                                        outcome.frame_rate or float(info.frame_rate)))
             meta.update(
-                video=self.project.rel(video), video_stamp=store.Stamp.of(video).as_dict(),
+                video=self.project.rel(video), video_stamp=store.Stamp.of(video),
                 duration=float(info.duration), duration_exact=str(info.duration),
                 width=info.width, height=info.height, frame_rate=float(info.frame_rate),
                 frames=info.frames,
                 sections=chunks.sections_in_seconds(report, st.name, info.duration),
                 split_points=chunks.split_points(report),
             )
-        store.write_json(self.meta_path(st.name), meta)
-        res.meta = meta
+        record = SceneMeta(**meta)
+        record.write(self.meta_path(st.name))
+        res.meta = record
 
 

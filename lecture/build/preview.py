@@ -18,10 +18,10 @@ import re
 import time
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
 
 from lecture.core import store
-from lecture.build.chunks import captions_srt, frame_rate
+from lecture.core.records import SectionPreview
+from lecture.build.chunks import captions_srt
 from lecture.core.errors import LectureError, UnknownSceneError
 from lecture.core.project import QUALITY_NAMES, Project, Scene
 
@@ -38,8 +38,8 @@ def known_sections(project: Project, scene: Scene) -> list[str] | None:
     graph = DependencyGraph(project.root)
     for quality in QUALITY_NAMES:
         st = Pipeline(project, quality, graph).state(scene)
-        if st.fresh and st.meta.get("sections"):
-            return [s["name"] for s in st.meta["sections"]]
+        if st.fresh and st.meta.sections:
+            return [s.name for s in st.meta.sections]
     return None
 
 
@@ -48,7 +48,7 @@ def _slug(name: str) -> str:
 
 
 def render_section(project: Project, scene: Scene, quality: str, section: str,
-                   jobs: int = 1) -> tuple[dict[str, Any], bool]:
+                   jobs: int = 1) -> tuple[SectionPreview, bool]:
     """Render (or find up to date) one section; return its record and whether it rendered."""
     from lecture.build.pipeline import MISSING, Pipeline
     from lecture.run.local import Job, LocalRunner
@@ -66,9 +66,9 @@ def render_section(project: Project, scene: Scene, quality: str, section: str,
     key = hashlib.sha256(f"section {st.key} {section}".encode()).hexdigest()
     folder = project.lecture_dir / "sections" / quality / scene.name
     record = folder / f"{_slug(section)}.json"
-    meta = store.read_json(record)
-    if meta and meta.get("key") == key and store.Stamp.from_dict(meta.get("video_stamp")) \
-            and store.Stamp.from_dict(meta["video_stamp"]).matches(project.root / meta["video"]):
+    meta, _ = SectionPreview.load(record)  # one of another format is rendered again
+    if meta is not None and meta.key == key and meta.video_stamp is not None \
+            and meta.video_stamp.matches(project.root / meta.video):
         return meta, False
     job = Job(scene.name, scene.rel, quality, key, extra=list(pipe.extra),
               inputs=sorted(st.inputs), section=section)
@@ -78,33 +78,33 @@ def render_section(project: Project, scene: Scene, quality: str, section: str,
     finally:
         runner.close()
     if not out.ok:
-        if out.outcome and out.outcome.get("type") == "SectionNotFound":
-            raise UnknownSectionError(out.outcome.get("message", section))
+        if out.outcome and out.outcome.type == "SectionNotFound":
+            raise UnknownSectionError(out.outcome.message or section)
         raise LectureError(describe_failure(f"{scene.name} / {section}", out, project))
     return _commit(project, folder, record, scene, quality, section, key, out), True
 
 
-def _commit(project, folder, record, scene, quality, section, key, out) -> dict[str, Any]:
-    report = out.outcome["window"]
-    if not report["frames"]:
+def _commit(project, folder, record, scene, quality, section, key, out) -> SectionPreview:
+    report = out.outcome.report
+    if not report.frames:
         raise LectureError(f"{scene.name}: section {section!r} plays no animation")
-    fps = frame_rate(report)
-    start = Fraction(report["first_frame"]) / fps
+    fps = report.frame_rate
+    start = Fraction(report.first_frame) / fps
     folder.mkdir(parents=True, exist_ok=True)
     video = folder / f"{_slug(section)}.mp4"
-    store.commit(Path(out.outcome["video"]), video)
+    store.commit(Path(out.outcome.video), video)
     shift = round(start * 1_000_000)
     captions = folder / f"{_slug(section)}.srt"
-    lines = [[i, s - shift, e - shift, text] for i, s, e, text in report["captions"]]
+    lines = [[i, s - shift, e - shift, text] for i, s, e, text in report.captions]
     store.write_bytes(captions, captions_srt(lines).encode())
-    meta = {
-        "scene": scene.name, "section": section, "quality": quality, "key": key,
-        "video": project.rel(video), "video_stamp": store.Stamp.of(video).as_dict(),
-        "captions": project.rel(captions), "first_frame": report["first_frame"],
-        "frames": report["frames"], "start": float(start),
-        "duration": float(Fraction(report["frames"]) / fps),
-        "render_seconds": round(out.seconds, 3), "cpu_seconds": round(out.cpu_seconds, 3),
-        "rendered_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
-    }
-    store.write_json(record, meta)
+    meta = SectionPreview(
+        scene=scene.name, section=section, quality=quality, key=key,
+        video=project.rel(video), video_stamp=store.Stamp.of(video),
+        captions=project.rel(captions), first_frame=report.first_frame,
+        frames=report.frames, start=float(start),
+        duration=float(Fraction(report.frames) / fps),
+        render_seconds=round(out.seconds, 3), cpu_seconds=round(out.cpu_seconds, 3),
+        rendered_at=time.strftime("%Y-%m-%dT%H:%M:%S"),
+    )
+    meta.write(record)
     return meta

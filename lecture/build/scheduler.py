@@ -21,6 +21,7 @@ from typing import Any
 
 from lecture.build import chunkplan
 from lecture.core import store
+from lecture.core.records import BuildRecord, ChunkEntry, Outcome, RenderReport
 from lecture.build.chunks import ChunkStore, merge
 from lecture.run.local import Job, JobOutcome, LocalRunner
 
@@ -62,7 +63,7 @@ def render(pipe, states: list, jobs: int, events: Events | None = None, cluster=
     chunk_store = ChunkStore(pipe.project.lecture_dir / "chunks" / pipe.quality)
     plans = chunkplan.plan(pipe, states, cluster.slots if cluster else jobs, split)
     todo: list[Job] = []
-    parts: dict[str, dict[int, dict[str, Any]]] = {}  # scene -> chunk index -> finished chunk
+    parts: dict[str, dict[int, ChunkEntry]] = {}  # scene -> chunk index -> finished chunk
     for st in states:
         cost = pipe._estimate(st)
         chunks = plans.get(st.name)
@@ -127,14 +128,12 @@ def render(pipe, states: list, jobs: int, events: Events | None = None, cluster=
                     spent.setdefault(job.scene, []).append(out)
                     if out.ok:
                         try:
-                            report = {**out.outcome["window"], **{
-                                k: out.outcome.get(k) or 0.0
-                                for k in ("voice_seconds", "drawing_seconds")}}
                             parts[job.scene][job.chunk.index] = chunk_store.put(
-                                job.scene, job.chunk, job.key, _video_of(out), report)
+                                job.scene, job.chunk, job.key, _video_of(out), out.outcome.report,
+                                out.outcome.voice_seconds or 0.0,
+                                out.outcome.drawing_seconds or 0.0)
                         except Exception as exc:  # noqa: BLE001 - reported with the scene
-                            out.outcome = {"ok": False, "type": type(exc).__name__,
-                                           "message": str(exc)}
+                            out.outcome = Outcome.failure(type(exc).__name__, str(exc))
                     if len(spent[job.scene]) + _kept(parts, spent, job.scene) == \
                             len(plan_of[job.scene]):
                         finish_scene(job.scene)
@@ -146,8 +145,7 @@ def render(pipe, states: list, jobs: int, events: Events | None = None, cluster=
         if cluster is None:
             runner.close()
         # The voice loaded once for every render is the voice's cost too (bench/voice.py).
-        store.write_json(pipe.cache / BUILD_RECORD,
-                         {"voice_preload_seconds": getattr(runner, "voice_seconds", 0.0)})
+        BuildRecord(getattr(runner, "voice_seconds", 0.0)).write(pipe.cache / BUILD_RECORD)
     finally:
         if in_main:
             signal.signal(signal.SIGTERM, previous)
@@ -174,7 +172,7 @@ def _kept(parts, spent, name: str) -> int:
 
 
 def _video_of(out: JobOutcome) -> Path | None:
-    video = (out.outcome or {}).get("video")
+    video = out.outcome.video if out.outcome else None
     return Path(video) if video else None
 
 
@@ -203,13 +201,13 @@ def _assemble(pipe, st, chunks, parts, outs: list[JobOutcome], chunk_store) -> R
         return res
     from lecture.media.video import join
 
-    reports = [parts[c.index]["report"] for c in chunks]
-    videos = [Path(parts[c.index]["video"]) for c in chunks if parts[c.index]["report"]["frames"]]
+    kept = [parts[c.index] for c in chunks]
+    videos = [Path(part.video) for part in kept if part.report.frames]
     joined = store.tmp_name(pipe.cache / f"{st.name}.mp4")
     silent = joined.with_name(joined.stem + "-video.mp4")
     voice = joined.with_name(joined.stem + "-voice.m4a")
     try:
-        report = merge(reports)
+        report = merge([part.report for part in kept])
         pipe.cache.mkdir(parents=True, exist_ok=True)
         join(videos, silent, [f"{st.name} chunk {c.index + 1}" for c in chunks])
         if _voice(pipe.project.root, report, voice):
@@ -218,10 +216,9 @@ def _assemble(pipe, st, chunks, parts, outs: list[JobOutcome], chunk_store) -> R
             mux(silent, voice, joined)
         else:
             silent.replace(joined)
-        outcome = {"ok": True, "video": str(joined), "window": report,
-                   "narration": report.get("narration"),
-                   **{k: round(sum(r.get(k) or 0.0 for r in reports), 3)
-                      for k in ("voice_seconds", "drawing_seconds")}}
+        outcome = Outcome(ok=True, video=str(joined), report=report, narration=report.narration,
+                          voice_seconds=round(sum(p.voice_seconds for p in kept), 3),
+                          drawing_seconds=round(sum(p.drawing_seconds for p in kept), 3))
         pipe._commit(st, outcome, res)
         chunk_store.drop(st.name)
     except Exception as exc:  # noqa: BLE001 - reported per scene
@@ -232,18 +229,16 @@ def _assemble(pipe, st, chunks, parts, outs: list[JobOutcome], chunk_store) -> R
     return res
 
 
-def _voice(root: Path, report: dict[str, Any], target: Path) -> bool:
+def _voice(root: Path, report: RenderReport, target: Path) -> bool:
     """The scene's own voice track, for a scene put together from chunks.
 
     The join copies video only (a chunk's sound would be cut at its edges), so the
     scene's narration is placed again from its clips and mastered, as the lecture's
     is at the join (lecture/soundtrack/narrated.py), and muxed in: a scene video keeps its voice.
     """
-    from lecture.build.chunks import frame_rate
     from lecture.soundtrack.narrated import scene_voice
 
-    return scene_voice(root, report.get("narration") or [], frame_rate(report),
-                       int(report["frames"]), target)
+    return scene_voice(root, report.narration or [], report.frame_rate, report.frames, target)
 
 
 def describe_failure(label: str, out: JobOutcome, project) -> str:
@@ -253,12 +248,12 @@ def describe_failure(label: str, out: JobOutcome, project) -> str:
         how = f"killed by signal {-code}" if code < 0 else f"exit code {code}"
         return f"{label}: the render worker died ({how}); see {log_rel}"
     where = ""
-    if outcome.get("file"):
-        where = f" at {outcome['file']}:{outcome.get('line')}"
-        if outcome.get("code"):
-            where += f" ({outcome['code']})"
-    msg = f": {outcome.get('message')}" if outcome.get("message") else ""
-    return f"{label}{where}: {outcome.get('type', 'Error')}{msg}  [log: {log_rel}]"
+    if outcome.file:
+        where = f" at {outcome.file}:{outcome.line}"
+        if outcome.code:
+            where += f" ({outcome.code})"
+    msg = f": {outcome.message}" if outcome.message else ""
+    return f"{label}{where}: {outcome.type or 'Error'}{msg}  [log: {log_rel}]"
 
 
 def _raise_interrupt(signum: int, frame: Any) -> None:

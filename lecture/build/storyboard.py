@@ -8,6 +8,7 @@ from typing import Any
 
 from lecture.core import store
 from lecture.core.project import Project
+from lecture.core.records import SceneMeta, SceneSection
 
 CELL_WIDTH = 320
 COLUMNS = 4
@@ -42,13 +43,12 @@ def _fit(draw, text: str, font, width: int) -> str:
     return text + "…"
 
 
-def section_frames(project: Project, meta: dict[str, Any]) -> list[tuple[dict[str, Any], Any]]:
+def section_frames(project: Project, meta: SceneMeta) -> list[tuple[SceneSection, Any]]:
     """(section, PIL image of its last frame) for each section of one cached scene."""
     from lecture.media.video import frames_at
 
-    sections = meta.get("sections") or [{"name": meta["scene"], "start": 0.0,
-                                         "end": meta["duration"]}]
-    images = frames_at(project.root / meta["video"], [s["end"] for s in sections])
+    sections = meta.sections or [SceneSection(meta.scene, 0.0, meta.duration)]
+    images = frames_at(project.root / meta.video, [s.end for s in sections])
     return list(zip(sections, images))
 
 
@@ -79,21 +79,21 @@ def _sheet(title: str, cells: list[tuple[str, Any]], out: Path) -> Path:
     return out
 
 
-def scene_sheet(project: Project, meta: dict[str, Any], out: Path) -> Path:
+def scene_sheet(project: Project, meta: SceneMeta, out: Path) -> Path:
     """One scene's sheet: each section's last frame, labelled `n. name` and its end time."""
-    cells = [(f"{i + 1}. {sec['name']}\nends at {_clock(sec['end'])}", image)
+    cells = [(f"{i + 1}. {sec.name}\nends at {_clock(sec.end)}", image)
              for i, (sec, image) in enumerate(section_frames(project, meta))]
-    return _sheet(f"{meta['scene']}  ({meta['file']}, {_clock(meta['duration'])}, "
+    return _sheet(f"{meta.scene}  ({meta.file}, {_clock(meta.duration)}, "
                   f"{len(cells)} sections)", cells, out)
 
 
-def lecture_sheet(project: Project, metas: list[dict[str, Any]], out: Path) -> Path:
+def lecture_sheet(project: Project, metas: list[SceneMeta], out: Path) -> Path:
     """The whole lecture's sheet: every section of every scene, with lecture times."""
     cells = []
     offset = 0.0
     for meta in metas:
         for sec, image in section_frames(project, meta):
-            cells.append((f"{meta['scene']} · {sec['name']}\n"
-                          f"ends at {_clock(offset + sec['end'])}", image))
-        offset += float(meta["duration"])
+            cells.append((f"{meta.scene} · {sec.name}\n"
+                          f"ends at {_clock(offset + sec.end)}", image))
+        offset += float(meta.duration)
     return _sheet(f"Lecture storyboard  ({len(metas)} scenes, {_clock(offset)})", cells, out)

@@ -68,7 +68,7 @@ def watch(project: Project, scene: Scene, quality: str, reporter: Reporter, once
         st = pipe.state(scene)
         if st.fresh:
             reporter.say(f"[dim]{time.strftime('%H:%M:%S')}[/] {scene.name} is up to date "
-                          f"({st.meta['video']})")
+                          f"({st.meta.video})")
             return
         started = time.perf_counter()
         try:
@@ -84,7 +84,7 @@ def watch(project: Project, scene: Scene, quality: str, reporter: Reporter, once
                           f"{failures[0]}")
         else:
             reporter.say(f"[dim]{stamp}[/] {scene.name} rendered in [bold]{took:.1f} s[/] "
-                          f"({why}) -> {st.meta['video']}")
+                          f"({why}) -> {st.meta.video}")
 
     def rerender_section(why: str) -> None:
         from lecture.core.errors import LectureError
@@ -104,7 +104,7 @@ def watch(project: Project, scene: Scene, quality: str, reporter: Reporter, once
             return
         done = "rendered in [bold]{:.1f} s[/]".format(time.perf_counter() - started) \
             if rendered else "is up to date"
-        reporter.say(f"[dim]{stamp}[/] {scene.name} / {section} {done} ({why}) -> {meta['video']}")
+        reporter.say(f"[dim]{stamp}[/] {scene.name} / {section} {done} ({why}) -> {meta.video}")
 
     watched = deps()
     observer = Observer()

@@ -37,10 +37,10 @@ def render_section(project: Project, scene: Scene, quality: str, section: str, c
     if rendered:
         console.print(f"rendered {scene.name} / {section} in "
                       f"{fmt_seconds(time.perf_counter() - started)}, "
-                      f"{fmt_seconds(meta['duration'])} of video from "
-                      f"{fmt_seconds(meta['start'])}: {meta['video']}")
+                      f"{fmt_seconds(meta.duration)} of video from "
+                      f"{fmt_seconds(meta.start)}: {meta.video}")
     else:
-        console.print(f"[dim]up to date[/] {scene.name} / {section}: {meta['video']}")
+        console.print(f"[dim]up to date[/] {scene.name} / {section}: {meta.video}")
     return meta
 
 

@@ -40,9 +40,9 @@ def list_cmd() -> None:
                           *("-" for _ in QUALITY_NAMES))
             continue
         latest = max((st.meta for st in states.values() if st.meta),
-                     key=lambda m: m.get("rendered_at", ""), default=None)
-        length = "still" if still else _fmt_seconds(latest.get("duration")) if latest else "-"
-        took = _fmt_seconds(latest.get("render_seconds")) if latest else "-"
+                     key=lambda m: m.rendered_at, default=None)
+        length = "still" if still else _fmt_seconds(latest.duration) if latest else "-"
+        took = _fmt_seconds(latest.render_seconds) if latest else "-"
         takes = None if still else takes_count(project, scene.name)
         table.add_row(number, scene.name, scene.rel, length, took,
                       f"{takes[0]}/{takes[1]}" if takes else "-",

@@ -106,7 +106,7 @@ class BuildProgress(Events):
     def scene_done(self, st, res: RenderResult) -> None:
         if res.ok:
             mem = f", {res.max_rss_kib / 1024:.0f} MiB" if res.max_rss_kib else ""
-            length = "" if st.still else f", {fmt_seconds(res.meta['duration'])} of video"
+            length = "" if st.still else f", {fmt_seconds(res.meta.duration)} of video"
             pieces = f" in {res.chunks} chunks" if res.chunks else ""
             self.progress.console.print(f"[green]rendered[/] {st.name}{pieces} in "
                                         f"{fmt_seconds(res.seconds)}{length}{mem}")

@@ -13,7 +13,6 @@ a folder of WAVs (--from DIR), one per line, named by line number (1.wav or
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -27,6 +26,7 @@ import settings
 from lecture.cli.progress import console as _console
 from lecture.core.errors import LectureError, friendly
 from lecture.core.project import Project, Scene
+from lecture.core.records import NarrationManifest, Outcome
 
 
 @dataclass(frozen=True)
@@ -56,14 +56,14 @@ def collect_lines(project: Project, scene: Scene) -> list[Line]:
             [sys.executable, "-m", "lecture.worker.render", str(result), "--", scene.rel, scene.name,
              "-s", "--dry_run", "--media_dir", str(project.work_dir), "--progress_bar", "none",
              "--silent"], cwd=project.root, env=env, capture_output=True, text=True)
-        outcome = json.loads(result.read_text()) if result.is_file() else None
-    if not outcome or not outcome.get("ok"):
-        why = (outcome or {}).get("message") or done.stderr.strip().splitlines()[-1:] or ["?"]
+        outcome = Outcome.read(result)
+    if not outcome or not outcome.ok:
+        why = (outcome and outcome.message) or done.stderr.strip().splitlines()[-1:] or ["?"]
         raise LectureError(f"{scene.name}: cannot read its narration lines: "
                            f"{why if isinstance(why, str) else why[0]}")
     return [Line(k, entry.get("section") or scene.name, entry["caption"], entry["spoken"],
                  cfg.take_path(scene.name, entry["spoken"]))
-            for k, entry in enumerate(outcome.get("narration") or [], 1)]
+            for k, entry in enumerate(outcome.narration or [], 1)]
 
 
 def save_take(source: Path, line: Line) -> None:
@@ -184,12 +184,10 @@ def takes_count(project: Project, name: str) -> tuple[int, int] | None:
     """(lines with takes, lines) from the scene's latest narration manifest, or None."""
     from narration import config
 
-    from lecture.core import store
-
     cfg = config.load(project.root)
     for q in ("h", "k", "m", "l"):  # the lines are the same at every quality
-        manifest = store.read_json(project.cache_dir(q) / f"{name}.narration.json")
+        manifest, _ = NarrationManifest.load(project.cache_dir(q) / f"{name}.narration.json")
         if manifest:
-            lines = manifest.get("lines") or []
+            lines = manifest.lines
             return sum(cfg.take_path(name, line["spoken"]).is_file() for line in lines), len(lines)
     return None

@@ -35,6 +35,7 @@ from typing import Any
 import settings
 from lecture.core import store
 from lecture.core.errors import LectureError
+from lecture.core.records import Outcome
 from lecture.run.local import Job, JobOutcome
 
 CONNECT_TIMEOUT = 5  # seconds to reach a scheduler before giving up
@@ -169,7 +170,7 @@ class ClusterRunner:
                 job, done = self._waiting.popleft()
                 self._sent += 1
             payload = {"files": self._files(job), "args": job.manim_args(None),
-                       "window": job.window(),
+                       "window": (window := job.window()) and window.to_dict(),
                        "env": {k: v for k, v in settings.child_env().items() if k in PASSED_ON}}
             key = f"lecture-{job.slug}-{job.key[:32]}"
             self._labels[key] = job.label
@@ -184,8 +185,8 @@ class ClusterRunner:
             outcome = self._receive(job, reply)
         except BaseException as exc:  # noqa: BLE001 - a failed task is a failed job
             message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-            outcome = JobOutcome(job, -1, {"ok": False, "type": type(exc).__name__,
-                                           "message": message}, where=self.name)
+            outcome = JobOutcome(job, -1, Outcome.failure(type(exc).__name__, message),
+                                 where=self.name)
         with self._lock:
             self._sent -= 1
         done.set_result(outcome)
@@ -193,23 +194,24 @@ class ClusterRunner:
 
     def _receive(self, job: Job, reply: dict[str, Any]) -> JobOutcome:
         """Write the task's video under a temporary name, check its sha256, rename it."""
-        outcome = reply["outcome"]
+        outcome = None if reply["outcome"] is None else \
+            Outcome.from_dict(reply["outcome"], f"the result from {reply['worker']}")
         log = self.project.log_dir / f"{job.slug}.log"
         self.project.log_dir.mkdir(parents=True, exist_ok=True)
         store.write_bytes(log, f"[rendered on {reply['worker']}]\n{reply['log']}".encode())
-        if outcome and outcome.get("ok") and reply["video"] is not None:
+        if outcome and outcome.ok and reply["video"] is not None:
             folder = self.project.work_dir / "cluster"
             folder.mkdir(parents=True, exist_ok=True)
-            final = folder / f"{job.slug}{Path(outcome['video']).suffix}"
+            final = folder / f"{job.slug}{Path(outcome.video).suffix}"
             tmp = store.tmp_name(final)
             tmp.write_bytes(reply["video"])
             if store.sha256_file(tmp) != reply["sha256"]:
                 tmp.unlink(missing_ok=True)
-                outcome = {"ok": False, "type": "TransferError",
-                           "message": f"the video from {reply['worker']} arrived damaged"}
+                outcome = Outcome.failure("TransferError",
+                                          f"the video from {reply['worker']} arrived damaged")
             else:
                 store.commit(tmp, final)
-                outcome = {**outcome, "video": str(final)}
+                outcome = outcome.replace(video=str(final))
         return JobOutcome(job, reply["code"], outcome, reply["seconds"], reply["max_rss_kib"],
                           reply["cpu_seconds"], log, reply["worker"])
 

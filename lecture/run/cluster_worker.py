@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import settings
-from lecture.core import store
+from lecture.core.records import Outcome, Window
 from lecture.run.local import render_env
 
 PLUGIN = "lecture-render"
@@ -90,9 +90,9 @@ def render_remote(payload: dict[str, Any]) -> dict[str, Any]:
     media = plugin.media  # Manim's Tex and Text caches, warm across tasks
     scratch = plugin.base / "jobs" / uuid.uuid4().hex
     scratch.mkdir(parents=True)
-    window = payload["window"]
-    if window is not None and window.get("tag") is None:
-        window = {**window, "tag": scratch.name}  # its own video folders, always
+    window = None if payload["window"] is None else Window.from_dict(payload["window"], "a task")
+    if window is not None and window.tag is None:
+        window = window.replace(tag=scratch.name)  # its own video folders, always
     env = {**payload.get("env", {}), "LECTURE_ROOT": str(root),
            "LECTURE_VOICE_CACHE": str(plugin.voice)}
     started = time.perf_counter()
@@ -100,20 +100,21 @@ def render_remote(payload: dict[str, Any]) -> dict[str, Any]:
         code, rss, cpu = plugin.zygote.run(payload["args"] + ["--media_dir", str(media)],
                                            str(scratch / "result.json"), str(scratch / "log.txt"),
                                            window, str(root), env)
-        outcome = store.read_json(scratch / "result.json")
+        outcome = Outcome.of_worker(scratch / "result.json")
         data = None
-        video = Path(outcome["video"]) if outcome and outcome.get("video") else None
-        if outcome and outcome.get("ok") and video is not None and video.is_file():
+        video = Path(outcome.video) if outcome and outcome.video else None
+        if outcome and outcome.ok and video is not None and video.is_file():
             data = video.read_bytes()
             video.unlink()
         log = (scratch / "log.txt").read_text(errors="replace")[-20000:] \
             if (scratch / "log.txt").is_file() else ""
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-        if window is not None and window.get("tag"):
-            for folder in (media / "windows").glob(f"*/*/{window['tag']}"):
+        if window is not None and window.tag:
+            for folder in (media / "windows").glob(f"*/*/{window.tag}"):
                 shutil.rmtree(folder, ignore_errors=True)
-    return {"code": code, "outcome": outcome, "video": data, "max_rss_kib": rss,
+    return {"code": code, "outcome": outcome and outcome.to_dict(), "video": data,
+            "max_rss_kib": rss,
             "cpu_seconds": cpu, "seconds": time.perf_counter() - started, "log": log,
             "sha256": hashlib.sha256(data).hexdigest() if data is not None else None,
             "worker": worker.address}

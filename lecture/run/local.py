@@ -23,11 +23,10 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import settings
-from lecture.core import store
 from lecture.core.project import Project
+from lecture.core.records import Outcome, Window
 
 
 @dataclass(frozen=True)
@@ -40,9 +39,9 @@ class Chunk:
     end: int | None  # the call that closes it; None is the end of the scene
     seconds: float = 0.0  # expected length of video, for scheduling
 
-    def window(self, scene: str) -> dict[str, Any]:
-        return {"start": self.start, "end": self.end, "section": None,
-                "tag": f"{scene}-{self.start}-{self.end if self.end is not None else 'end'}"}
+    def window(self, scene: str) -> Window:
+        return Window(self.start, self.end, None,
+                      f"{scene}-{self.start}-{self.end if self.end is not None else 'end'}")
 
     def key(self, scene_key: str) -> str:
         """The chunk's content hash: its scene's key and where it is cut."""
@@ -79,14 +78,15 @@ class Job:
         chunk = f"-chunk{self.chunk.index + 1}" if self.chunk else ""
         return f"{self.scene}-{self.quality}{chunk}"
 
-    def window(self) -> dict[str, Any] | None:
+    def window(self) -> Window | None:
+        """What to render of the scene (None: a still image, rendered by Manim itself)."""
         if self.still:
             return None
         if self.chunk is not None:
             return self.chunk.window(self.scene)
         if self.section is not None:
-            return {"start": 0, "end": None, "section": self.section, "tag": self.slug}
-        return {"start": 0, "end": None, "section": None, "tag": None}
+            return Window(section=self.section, tag=self.slug)
+        return Window()
 
     def manim_args(self, media_dir: Path | str | None) -> list[str]:
         media = ["--media_dir", str(media_dir)] if media_dir is not None else []
@@ -101,7 +101,7 @@ class Job:
 class JobOutcome:
     job: Job
     code: int
-    outcome: dict[str, Any] | None  # the worker's result; its "video" is on this machine
+    outcome: Outcome | None  # the worker's result (None: it died); its video is on this machine
     seconds: float = 0.0
     max_rss_kib: int = 0
     cpu_seconds: float = 0.0
@@ -110,7 +110,7 @@ class JobOutcome:
 
     @property
     def ok(self) -> bool:
-        return bool(self.outcome and self.outcome.get("ok"))
+        return self.outcome is not None and self.outcome.ok
 
 
 # glibc's malloc hands an allocation of 128 KiB or more back to the kernel when it is
@@ -193,13 +193,13 @@ class LocalRunner:
             with self._lock:
                 self._running.pop(slot, None)
         seconds = time.perf_counter() - started
-        outcome = store.read_json(result_file)
+        outcome = Outcome.of_worker(result_file)
         result_file.unlink(missing_ok=True)
         if outcome is not None:
             marker.unlink(missing_ok=True)  # the worker ended by itself: nothing torn
         return JobOutcome(job, code, outcome, seconds, rss_kib, cpu, log, "local")
 
-    def _spawn(self, args: list[str], window: dict | None, result: Path,
+    def _spawn(self, args: list[str], window: Window | None, result: Path,
                log: Path) -> tuple[int, int, float]:
         """Render with manim `args`; (exit code, peak memory in KiB, CPU seconds)."""
         if self._stopping:
@@ -209,7 +209,7 @@ class LocalRunner:
         import json
 
         cmd = [sys.executable, "-m", "lecture.worker.render", str(result),
-               *(["--window", json.dumps(window)] if window else []), "--", *args]
+               *(["--window", json.dumps(window.to_dict())] if window else []), "--", *args]
         with self._lock:
             if self._stopping:
                 return -signal.SIGTERM, 0, 0.0

@@ -23,6 +23,7 @@ import sys
 import threading
 
 import settings
+from lecture.core.records import Window
 from lecture.worker.render import _die_with_parent, render
 
 
@@ -41,7 +42,9 @@ def _child(job: dict) -> None:
     try:
         from pathlib import Path
 
-        code = render(Path(job["result"]), job["args"], job.get("window"))
+        window = job.get("window")
+        code = render(Path(job["result"]), job["args"],
+                      None if window is None else Window.from_dict(window, "a render job"))
     finally:
         try:
             sys.stdout.flush()
@@ -149,7 +152,7 @@ class Zygote:
                 box.setdefault("code", -9)
                 event.set()
 
-    def run(self, args: list[str], result: str, log: str, window: dict | None = None,
+    def run(self, args: list[str], result: str, log: str, window: Window | None = None,
             cwd: str | None = None, env: dict[str, str] | None = None) -> tuple[int, int, float]:
         """Render in a forked child; (exit code, peak memory in KiB, CPU seconds)."""
         event, box = threading.Event(), {}
@@ -160,7 +163,8 @@ class Zygote:
             job_id = str(self._count)
             self._waiters[job_id] = (event, box)
             self.proc.stdin.write(json.dumps({"id": job_id, "args": args, "result": result,
-                                              "log": log, "window": window, "cwd": cwd,
+                                              "log": log, "cwd": cwd,
+                                              "window": window and window.to_dict(),
                                               "env": env}) + "\n")
             self.proc.stdin.flush()
         event.wait()

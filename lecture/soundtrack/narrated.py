@@ -16,8 +16,7 @@ from typing import Any
 
 from lecture.core import store
 from lecture.core.errors import LectureError
-
-FORMAT = 1
+from lecture.core.records import NarrationManifest, SceneMeta
 
 
 @functools.cache
@@ -72,28 +71,29 @@ def needs_synthesis(root: Path, caches: list[Path], names: list[str]) -> bool:
     clips = ClipCache(config.cache_dir(root))
     for name in names:
         last = next((m for cache in caches
-                     if (m := store.read_json(cache / f"{name}.narration.json"))), None)
-        if last is None or any(not clips.has(x["key"]) for x in _spoken(last.get("lines", []))):
+                     if (m := NarrationManifest.load(cache / f"{name}.narration.json")[0])), None)
+        if last is None or any(not clips.has(x["key"]) for x in _spoken(last.lines)):
             return True
     return False
 
 
-def commit(cache: Path, name: str, outcome: dict[str, Any], frame_rate: float) -> dict[str, Any]:
-    """Write <name>.narration.json from a render's outcome; the meta fields that record it."""
-    lines = outcome.get("narration")
+def commit(cache: Path, name: str, lines: list[dict[str, Any]] | None,
+           frame_rate: float) -> dict[str, Any]:
+    """Write <name>.narration.json from a render's narration lines; the meta fields that
+    record it."""
     path = cache / f"{name}.narration.json"
     if lines is None:
         path.unlink(missing_ok=True)
         return {"narration": None}
-    store.write_json(path, {"format": FORMAT, "scene": name, "frame_rate": frame_rate,
-                            "lines": lines})
-    return {"narration": path.name, "narration_stamp": store.Stamp.of(path).as_dict()}
+    NarrationManifest(name, frame_rate, lines).write(path)
+    return {"narration": path.name, "narration_stamp": store.Stamp.of(path)}
 
 
-def read(cache: Path, meta: dict[str, Any]) -> dict[str, Any] | None:
-    if not meta.get("narration"):
+def read(cache: Path, meta: SceneMeta) -> NarrationManifest | None:
+    """The scene's narration manifest (None: it has no narration; RecordError: not one)."""
+    if not meta.narration:
         return None
-    return store.read_json(cache / meta["narration"])
+    return NarrationManifest.read(cache / meta.narration)
 
 
 def _clip_samples(root: Path, line: dict[str, Any]):
@@ -157,7 +157,7 @@ def scene_voice(root: Path, lines: list[dict[str, Any]], frame_rate: Fraction, f
     return True
 
 
-def scene_track(root: Path, cache: Path, meta: dict[str, Any], samples: int | None = None):
+def scene_track(root: Path, cache: Path, meta: SceneMeta, samples: int | None = None):
     """A scene's mastered voice from its cache, or made (and cached) now; ``samples`` long
     (padded with silence or cut at its silent tail) when given, else the scene's own length.
 
@@ -173,14 +173,14 @@ def scene_track(root: Path, cache: Path, meta: dict[str, Any], samples: int | No
     from narration.mix import sample_at
     from narration.recipe import MASTERING_VERSION
 
-    own = sample_at(Fraction(meta["duration_exact"])) if meta.get("duration_exact") else samples
+    own = sample_at(Fraction(meta.duration_exact)) if meta.duration_exact else samples
     if own is None:
-        raise ValueError(f"{meta.get('scene')}: no duration recorded to master its voice at")
-    manifest = read(cache, meta) or {"lines": [], "frame_rate": 1}
-    lines = _spoken(manifest["lines"])
+        raise ValueError(f"{meta.scene}: no duration recorded to master its voice at")
+    manifest = read(cache, meta) or NarrationManifest(meta.scene, 1, [])
+    lines = _spoken(manifest.lines)
     key = hashlib.sha256(json.dumps([MASTERING_VERSION, own, [(x["key"], x["frame"]) for x in lines]])
                          .encode()).hexdigest()
-    path = cache / f"{meta['scene']}.voice.npy"
+    path = cache / f"{meta.scene}.voice.npy"
     record = store.read_json(path.with_suffix(".json")) or {}
     track = None
     if record.get("key") == key and path.is_file():
@@ -191,7 +191,7 @@ def scene_track(root: Path, cache: Path, meta: dict[str, Any], samples: int | No
         except (OSError, ValueError):
             pass
     if track is None:
-        fps = Fraction(manifest["frame_rate"]).limit_denominator(1001)
+        fps = Fraction(manifest.frame_rate).limit_denominator(1001)
         track = master_lines(root, lines, fps, own)
         tmp = store.tmp_name(path)
         with open(tmp, "wb") as fh:
@@ -222,13 +222,13 @@ class Premaster:
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="premaster")
         return self
 
-    def submit(self, meta: dict[str, Any] | None):
+    def submit(self, meta: SceneMeta | None):
         """Master the scene's voice soon; the future of it, or None when it says nothing."""
-        if self._pool is not None and meta and meta.get("narration"):
+        if self._pool is not None and meta and meta.narration:
             return self._pool.submit(self._master, meta)
         return None
 
-    def _master(self, meta: dict[str, Any]) -> None:
+    def _master(self, meta: SceneMeta) -> None:
         try:
             scene_track(self.root, self.cache, meta)
         except Exception:  # noqa: BLE001 - the join masters it again and reports the error
@@ -239,7 +239,7 @@ class Premaster:
         self._pool = None
 
 
-def mix(root: Path, cache: Path, metas: list[dict[str, Any]], offsets: list[Fraction],
+def mix(root: Path, cache: Path, metas: list[SceneMeta], offsets: list[Fraction],
         duration: Fraction, target: Path, ahead=None) -> dict[str, Any] | None:
     """Encode the lecture's narration track to ``target``; None when no scene is narrated.
 

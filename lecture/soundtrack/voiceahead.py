@@ -36,6 +36,7 @@ from typing import Any
 import settings
 from lecture.soundtrack import narrated
 from lecture.core import store
+from lecture.core.records import SceneMeta
 
 FILE = "narration-ahead.m4a"  # in the scene cache, under a temporary name
 PIECE = 10 * 48_000  # samples encoded between looks at the build's messages (~0.1 s of work)
@@ -62,12 +63,12 @@ class Ahead:
     rendered ones. An empty list: only the mastering, no encode (nothing renders).
     """
 
-    def __init__(self, root: Path, cache: Path, scenes: list[tuple[str, dict[str, Any] | None]]):
+    def __init__(self, root: Path, cache: Path, scenes: list[tuple[str, SceneMeta | None]]):
         self.root, self.cache = root, cache
         self._order = [name for name, _ in scenes]
         self._known = {name: meta for name, meta in scenes if meta}  # what the encoder may read
         self._mastered: list[Any] = []  # the futures of the premasters
-        self._rendered: list[dict[str, Any]] = []
+        self._rendered: list[SceneMeta] = []
         self._premaster = narrated.Premaster(root, cache)
         self._lock = threading.Lock()
         self._conn = self._process = None
@@ -87,7 +88,7 @@ class Ahead:
 
     def __enter__(self) -> "Ahead":
         self._premaster.__enter__()
-        if any(meta.get("narration") for meta in self._known.values()):
+        if any(meta.narration for meta in self._known.values()):
             self._start()
         return self
 
@@ -122,22 +123,22 @@ class Ahead:
             if self._conn is not None:
                 self._conn.send(message)
 
-    def submit(self, meta: dict[str, Any] | None) -> None:
+    def submit(self, meta: SceneMeta | None) -> None:
         """A scene is rendered (its committed meta): the encoder reads its master once made."""
         if not meta:
             return
         self._rendered.append(meta)
         future = self._premaster.submit(meta)
         if future is None:
-            self._known[meta["scene"]] = meta
+            self._known[meta.scene] = meta
             self._send(("scene", meta))
         else:
             self._mastered.append(future)
             future.add_done_callback(lambda _, meta=meta: self._mastered_one(meta))
             self._start()
 
-    def _mastered_one(self, meta: dict[str, Any]) -> None:
-        self._known[meta["scene"]] = meta
+    def _mastered_one(self, meta: SceneMeta) -> None:
+        self._known[meta.scene] = meta
         self._send(("scene", meta))
 
     def finish(self):
@@ -192,13 +193,13 @@ class _Inbox:
             message = self.conn.recv()  # EOFError: the build is gone
             block = False
             if message[0] == "scene":
-                self.metas[message[1]["scene"]] = message[1]
+                self.metas[message[1].scene] = message[1]
             elif message[0] == "finish":
                 self.finishing = True
             else:
                 raise _Stopped
 
-    def meta(self, name: str) -> dict[str, Any]:
+    def meta(self, name: str) -> SceneMeta:
         self.read(block=False)
         while name not in self.metas:
             if self.finishing:  # every scene was sent before `finish`: this one will not come
@@ -239,7 +240,7 @@ def _encode(inbox: _Inbox, root: Path, cache: Path, order: list[str], path: Path
     with TrackEncoder(path, heard) as encoder:
         for name in order:
             meta = inbox.meta(name)
-            end = start + Fraction(meta["duration_exact"])
+            end = start + Fraction(meta.duration_exact)
             part, _ = narrated.scene_track(root, cache, meta, sample_at(end) - sample_at(start))
             start = end
             key.update(np.ascontiguousarray(part, dtype=np.float32))

@@ -33,6 +33,8 @@ from manim import config
 from manim.renderer.cairo_renderer import CairoRenderer
 from manim.utils.exceptions import EndSceneEarlyException
 
+from lecture.core.records import RenderReport, ReportSection, Window
+
 
 class SectionNotFound(RuntimeError):
     """The named section never started; the message lists the scene's sections."""
@@ -188,21 +190,21 @@ def install(scene, start: int = 0, end: int | None = None,
     return renderer
 
 
-def window_result(renderer: WindowRenderer, scene) -> dict[str, Any]:
+def window_result(renderer: WindowRenderer, scene) -> RenderReport:
     """The window's own share of the scene, in scene time (frames and microseconds)."""
     lo, hi = renderer._from, renderer._to or renderer._counts()
     captions = renderer.file_writer.subcaptions[lo["captions"]:hi["captions"]]
     narration = getattr(scene, "narration", None)
-    return {
-        "fps": str(config.frame_rate),
-        "window": {"start": renderer.start, "end": renderer.end, "section": renderer.section},
-        "first_frame": renderer.first_frame,
-        "frames": renderer.frames - renderer.first_frame,
-        "start_time": renderer.window_start_time,
-        "sections": renderer.sections,
-        "captions": [[sub.index, _us(sub.start), _us(sub.end), sub.content] for sub in captions],
-        "narration": None if narration is None else narration[lo["narration"]:hi["narration"]],
-    }
+    return RenderReport(
+        fps=str(config.frame_rate),
+        window=Window(renderer.start, renderer.end, renderer.section),
+        first_frame=renderer.first_frame,
+        frames=renderer.frames - renderer.first_frame,
+        start_time=renderer.window_start_time,
+        sections=[ReportSection(**s) for s in renderer.sections],
+        captions=[[sub.index, _us(sub.start), _us(sub.end), sub.content] for sub in captions],
+        narration=None if narration is None else narration[lo["narration"]:hi["narration"]],
+    )
 
 
 def _us(delta) -> int:

@@ -8,13 +8,14 @@ which files Manim wrote. A crash or a kill only ever loses this one render.
 from __future__ import annotations
 
 import ctypes
-import json
 import os
 import signal
 import sys
 import time
 import traceback
 from pathlib import Path
+
+from lecture.core.records import Outcome, Window
 
 
 def _die_with_parent() -> None:
@@ -51,12 +52,12 @@ def _where(exc: BaseException, root: Path) -> dict[str, object]:
     return best
 
 
-def render(result_path: Path, manim_args: list[str], window: dict | None = None) -> int:
-    """Render like `manim render MANIM_ARGS`; with `window` ({"start", "end", "section",
-    "tag"}, see lecture/worker/fastforward.py) only that part of the scene, frame-exact."""
+def render(result_path: Path, manim_args: list[str], window: Window | None = None) -> int:
+    """Render like `manim render MANIM_ARGS`; with `window` (see lecture/worker/fastforward.py)
+    only that part of the scene, frame-exact."""
     root = Path.cwd().resolve()
     sys.path.insert(0, str(root))
-    result: dict[str, object] = {"ok": False}
+    result = Outcome(ok=False)
     drawing = time.thread_time()  # this thread draws; Manim encodes in threads of its own
     try:
         from manim import config, tempconfig
@@ -76,10 +77,10 @@ def render(result_path: Path, manim_args: list[str], window: dict | None = None)
         from lecture import delivery  # scene videos in the encoding YouTube receives
 
         delivery.configure(config)
-        if window is not None and window.get("tag"):
+        if window is not None and window.tag:
             # Its own video folders: Manim's segment files, their pruning and the sound
             # file are not safe for two renders of one scene at once.
-            config.video_dir = "{media_dir}/windows/{module_name}/{quality}/" + window["tag"]
+            config.video_dir = "{media_dir}/windows/{module_name}/{quality}/" + window.tag
         # Parallel workers share Manim's Tex and Text caches: make them safe to share.
         from lecture.worker import shared_cache
 
@@ -97,8 +98,7 @@ def render(result_path: Path, manim_args: list[str], window: dict | None = None)
                 from lecture.worker import fastforward
 
                 config.disable_caching = True  # a cached animation would jump the clock
-                renderer = fastforward.install(scene, window.get("start", 0), window.get("end"),
-                                               window.get("section"))
+                renderer = fastforward.install(scene, window.start, window.end, window.section)
             Manager(scene)
             scene.render()
             plan = scene.renderer.file_writer.output_plan
@@ -107,22 +107,21 @@ def render(result_path: Path, manim_args: list[str], window: dict | None = None)
                 "captions": plan.subcaption_file,
                 "sections": plan.section_index,
             }
-            result = {"ok": True, **{k: str(v) if v else None for k, v in files.items()},
-                      "narration": getattr(scene, "narration", None),
-                      "frame_rate": config.frame_rate,
-                      "voice_seconds": round(getattr(scene, "voice_seconds", 0.0), 3)}
-            if renderer is not None:
-                result["window"] = fastforward.window_result(renderer, scene)
-            result["drawing_seconds"] = round(time.thread_time() - drawing, 3)
+            result = Outcome(
+                ok=True, **{k: str(v) if v else None for k, v in files.items()},
+                narration=getattr(scene, "narration", None), frame_rate=config.frame_rate,
+                voice_seconds=round(getattr(scene, "voice_seconds", 0.0), 3),
+                report=None if renderer is None else fastforward.window_result(renderer, scene),
+                drawing_seconds=round(time.thread_time() - drawing, 3))
     except BaseException as exc:  # noqa: BLE001 - report everything, then exit non-zero
         traceback.print_exc()
         message = str(exc).strip().splitlines()
-        result = {"ok": False, "type": type(exc).__name__,
-                  "message": message[0] if message else "", **_where(exc, root)}
+        result = Outcome.failure(type(exc).__name__, message[0] if message else "",
+                                 **_where(exc, root))
     tmp = result_path.with_name(result_path.name + ".part")
-    tmp.write_text(json.dumps(result))
+    tmp.write_text(result.to_json())
     os.replace(tmp, result_path)
-    return 0 if result["ok"] else 1
+    return 0 if result.ok else 1
 
 
 def main() -> None:
@@ -130,7 +129,7 @@ def main() -> None:
     argv = sys.argv[1:]
     window = None
     if len(argv) > 2 and argv[1] == "--window":
-        window = json.loads(argv[2])
+        window = Window.from_json(argv[2], "--window")
         del argv[1:3]
     if len(argv) < 2 or argv[1] != "--":
         print("usage: python -m lecture.worker.render RESULT.json [--window JSON] -- MANIM-RENDER-ARGS...",

@@ -166,14 +166,15 @@ def test_a_voice_model_that_fails_its_check_stops_the_build_before_rendering(
 def test_scenes_mastered_while_rendering_give_the_track_mastered_at_the_join(narrated: Path) -> None:
     """The build masters each scene's voice as soon as the scene is rendered (Premaster); a
     join that finds no master and makes them all itself gives the same samples."""
+    from lecture.core.records import SceneMeta
     from lecture.soundtrack import narrated as pipeline_voice
 
     cache = narrated / "media/lecture/scenes/l"
     built = decode(narrated / OUT / "lecture.mp4", stereo=True)
     masters = sorted(cache.glob("*.voice.npy"))
     assert {p.name for p in masters} == {"Alpha.voice.npy", "Beta.voice.npy"}
-    metas = {p.name.split(".")[0]: json.loads(p.with_name(p.name.split(".")[0] + ".json")
-                                              .read_text()) for p in masters}
+    metas = {p.name.split(".")[0]: SceneMeta.read(p.with_name(p.name.split(".")[0] + ".json"))
+             for p in masters}
     made = {p.name: np.load(p) for p in masters}
     for path in masters:
         path.unlink()

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from lecture.core.records import NarrationManifest
 from lecture.soundtrack import narrated
 from narration import config, voice
 from narration.text import parse
@@ -57,7 +58,7 @@ def project(tmp_path: Path, monkeypatch) -> Path:
     for q in ("l", "h"):
         (tmp_path / q).mkdir()
     lines = [{"key": "ab" * 32, "voice": "piper model=x"}, {"key": "cd" * 32, "voice": "none"}]
-    (tmp_path / "l" / "Intro.narration.json").write_text(json.dumps({"lines": lines}))
+    NarrationManifest("Intro", 5.0, lines).write(tmp_path / "l" / "Intro.narration.json")
     clip = tmp_path / "voice" / "ab" / ("ab" * 32)
     clip.parent.mkdir(parents=True)
     for suffix in (".wav", ".json"):

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from lecture.core.records import SceneMeta
 from lecture.soundtrack import narrated as pipeline_voice
 from lecture.soundtrack import voicetrack
 from lecture.soundtrack.voiceahead import Ahead
@@ -40,16 +41,15 @@ def test_an_encode_left_by_an_error_leaves_no_file(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-def _metas(root: Path) -> dict[str, dict]:
-    return {name: json.loads((root / CACHE / f"{name}.json").read_text())
-            for name in ("Alpha", "Beta")}
+def _metas(root: Path) -> dict[str, SceneMeta]:
+    return {name: SceneMeta.read(root / CACHE / f"{name}.json") for name in ("Alpha", "Beta")}
 
 
-def _parts(root: Path, metas: list[dict]) -> list[np.ndarray]:
+def _parts(root: Path, metas: list[SceneMeta]) -> list[np.ndarray]:
     """The join's parts (narrated.mix), from the scenes' exact durations."""
     parts, start = [], Fraction(0)
     for meta in metas:
-        end = start + Fraction(meta["duration_exact"])
+        end = start + Fraction(meta.duration_exact)
         parts.append(pipeline_voice.scene_track(root, root / CACHE, meta,
                                                 sample_at(end) - sample_at(start))[0])
         start = end
@@ -104,10 +104,10 @@ def test_the_encoder_starts_once_the_lecture_is_known_to_speak(narrated: Path) -
     """No process for scenes that say nothing (a silent lecture costs none); the first
     rendered scene that speaks starts it."""
     metas = _metas(narrated)
-    silent = {**metas["Beta"], "narration": None}
+    silent = metas["Beta"].replace(narration=None)
     with Ahead(narrated, narrated / CACHE, [("Alpha", None), ("Beta", silent)]) as ahead:
         assert ahead._process is None
-        ahead.submit({**metas["Alpha"], "narration": None})
+        ahead.submit(metas["Alpha"].replace(narration=None))
         assert ahead._process is None
         ahead.submit(metas["Alpha"])
         assert ahead._process is not None and ahead._process.is_alive()

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
 from lecture.build import chunkplan, chunks
+from lecture.core.records import RenderReport, ReportSection, SceneMeta, SplitPoint
 
-POINTS = [{"call": 1, "start": 0.0}, {"call": 2, "start": 10.0}, {"call": 4, "start": 19.0},
-          {"call": 5, "start": 31.0}, {"call": 6, "start": 38.0}]
+POINTS = [SplitPoint(**p) for p in [
+    {"call": 1, "start": 0.0}, {"call": 2, "start": 10.0}, {"call": 4, "start": 19.0},
+    {"call": 5, "start": 31.0}, {"call": 6, "start": 38.0}]]
 
 
 def report(first: int, frames: int, sections, captions=(), narration=None, fps="15.0"):
-    return {"fps": fps, "first_frame": first, "frames": frames, "sections": list(sections),
-            "captions": list(captions), "narration": narration}
+    return RenderReport(fps=fps, first_frame=first, frames=frames,
+                        sections=[ReportSection(**s) for s in sections],
+                        captions=list(captions), narration=narration)
 
 
 def test_cut_at_the_section_starts_nearest_equal_lengths():
@@ -42,8 +44,11 @@ def plan_for(tmp_path: Path, costs: dict[str, float], slots: int, split="auto"):
     cache = tmp_path / "l"
     cache.mkdir(exist_ok=True)
     for name in costs:
-        (cache / f"{name}.json").write_text(json.dumps(
-            {"split_points": POINTS, "duration": 40.0, "rendered_at": "2026-01-01T00:00:00"}))
+        SceneMeta(scene=name, file="s.py", quality="l", hash="", inputs={}, manim_version="",
+                  render_seconds=0.0, max_rss_kib=0, cpu_seconds=0.0, chunks=0,
+                  drawing_seconds=None, voice_seconds=0.0, video="", video_stamp=None,
+                  captions=None, sections=[], split_points=POINTS, duration=40.0,
+                  rendered_at="2026-01-01T00:00:00").write(cache / f"{name}.json")
     project = SimpleNamespace(cache_dir=lambda q: cache)
     pipe = SimpleNamespace(project=project, quality="l",
                            _estimate=lambda st: costs[st.name])
@@ -68,14 +73,14 @@ def test_merge_joins_windows_into_the_scene():
     two = report(30, 15, [{"name": "b", "call": 1, "first_frame": 30, "frames": 15}],
                  [[1, 2_100_000, 2_500_000, "b"]], [{"frame": 31}])
     merged = chunks.merge([one, two])
-    assert merged["frames"] == 45 and merged["first_frame"] == 0
-    assert [s["name"] for s in merged["sections"]] == ["autocreated", "b"]
-    assert merged["narration"] == [{"frame": 3}, {"frame": 31}]
-    text = chunks.captions_srt(merged["captions"])
+    assert merged.frames == 45 and merged.first_frame == 0
+    assert [s.name for s in merged.sections] == ["autocreated", "b"]
+    assert merged.narration == [{"frame": 3}, {"frame": 31}]
+    text = chunks.captions_srt(merged.captions)
     assert "00:00:02,100 --> 00:00:02,500\nb" in text
     from fractions import Fraction
 
-    sections = chunks.sections_in_seconds(merged, "Scene", Fraction(3))
+    sections = [s.to_dict() for s in chunks.sections_in_seconds(merged, "Scene", Fraction(3))]
     assert sections == [{"name": "Scene", "start": 0.0, "end": 2.0},
                         {"name": "b", "start": 2.0, "end": 3.0}]
 

@@ -5,6 +5,7 @@ Dask built before it knew how long anything takes."""
 from __future__ import annotations
 
 from lecture.run.cluster import ClusterRunner
+from lecture.core.records import Outcome
 from lecture.run.local import Job, JobOutcome
 
 
@@ -44,7 +45,7 @@ class FakeClient:
 def runner(client: FakeClient) -> ClusterRunner:
     made = ClusterRunner(None, client, "a fake cluster")
     made._files = lambda job: {}
-    made._receive = lambda job, reply: JobOutcome(job, 0, {"ok": True}, where=reply["worker"])
+    made._receive = lambda job, reply: JobOutcome(job, 0, Outcome(ok=True), where=reply["worker"])
     return made
 
 
