@@ -182,7 +182,7 @@ _LOADED: dict[tuple[str, str], object] = {}
 def preload(voice) -> None:
     """Load ``voice``'s model and what speaking imports, so that processes forked from this
     one speak at once. Fork only while the model is idle; a forked process's samples are
-    the same as its parent's (tests/narration/test_preload.py)."""
+    the same as its parent's (tests/soundtrack/test_preload.py)."""
     if isinstance(voice, PiperVoice):
         voice._voice  # noqa: B018 - loads and keeps it
         import scipy.signal  # noqa: F401 - resample

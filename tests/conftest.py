@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+# Fixtures shared by the tests of several packages: small projects built by the real
+# pipeline (tests/fixtures/pipeline.py) and narrated ones (tests/fixtures/narrated.py).
+pytest_plugins = ["tests.fixtures.pipeline", "tests.fixtures.narrated"]
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _share_scene_readings(tmp_path_factory, worker_id):

@@ -9,7 +9,7 @@ Manim 0.22 has the same comparison vectorised, `get_subpath_split_indices_from_p
 (its camera draws with it; its docstring calls it the vectorised equivalent of
 `consider_points_equals`, non-finite coordinates included). `install` makes the
 first use the second. The subpaths are the same slices of the same points
-(tests/pipeline/test_subpaths.py compares them, NaN, infinities and points at
+(tests/worker/test_subpaths.py compares them, NaN, infinities and points at
 the tolerance included), so no frame changes.
 
 The Manim code this relies on is listed, with the hashes reviewed, in

@@ -10,7 +10,7 @@ import pytest
 from narration.mix import decode, encode, make_track
 from narration.peak import channels_true_peak
 
-from tests.narration.conftest import voice_like
+from tests.fixtures.narrated import voice_like
 
 
 @pytest.mark.parametrize("seconds", [0.02, 0.5, 3.3])

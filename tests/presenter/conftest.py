@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.pipeline.conftest import env_for, lecture
+from tests.fixtures.pipeline import env_for, lecture
 
 FILES = {
     "manim.cfg": "[CLI]\nmedia_dir = ./media\nseed = 0\nbackground_color = #101418\n",
@@ -56,7 +56,7 @@ QUALITY = "l"
 
 
 def write_project(root: Path) -> Path:
-    from tests.pipeline.conftest import write_project as write
+    from tests.fixtures.pipeline import write_project as write
 
     return write(root, FILES)
 

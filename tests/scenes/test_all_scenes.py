@@ -94,7 +94,7 @@ def _seed(media: Path) -> None:
     """Give a render's media folder a copy of the compiled formulas the other tests made.
 
     A copy, not a link: plain `manim` has no guard against two processes compiling
-    one formula into one folder at once (tests/screen/test_shared_cache.py), so each
+    one formula into one folder at once (tests/worker/test_shared_cache.py), so each
     render writes what it still has to compile into a folder of its own.
     """
     for cache, finished in (("Tex", "*.svg"), ("formulas", "*.pickle")):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from lecture.worker import patches
-from tests.pipeline.conftest import env_for, lecture, write_project
+from tests.fixtures.pipeline import env_for, lecture, write_project
 
 
 def test_every_patch_was_reviewed_against_this_manim():

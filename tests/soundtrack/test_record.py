@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from lecture.core.errors import LectureError
-from tests.pipeline.conftest import lecture
+from tests.fixtures.pipeline import lecture
 
-from tests.narration.conftest import env_for
+from tests.fixtures.narrated import env_for
 from tests.narration.test_voice import _write
 
 pytestmark = pytest.mark.slow

@@ -11,7 +11,7 @@ from hypothesis import given, settings, strategies as st
 
 from lecture.delivery import colour
 
-from tests.pipeline.conftest import segment_encoder
+from tests.fixtures.pipeline import segment_encoder
 
 
 def whole(pixels: np.ndarray) -> list[np.ndarray]:

@@ -11,7 +11,7 @@ import pytest
 from lecture.build.deps import DependencyGraph, scene_key
 from lecture.core.project import Project
 
-from tests.pipeline.conftest import write_project
+from tests.fixtures.pipeline import write_project
 
 
 def keys(root: Path, quality: str = "l", version: str = "0.22.0") -> dict[str, str]:

@@ -16,9 +16,9 @@ from narration.captions import MAX_CHARS, MAX_LINES, MIN_CUE
 from narration.mix import decode, loudness
 from narration.voice import SAMPLE_RATE
 
-from tests.pipeline.conftest import lecture
+from tests.fixtures.pipeline import lecture
 
-from tests.narration.conftest import CLICK_AT, CLICK_LINE, env_for
+from tests.fixtures.narrated import CLICK_AT, CLICK_LINE, env_for
 
 pytestmark = pytest.mark.slow
 OUT = "media/lecture/l"
@@ -107,7 +107,7 @@ def test_a_scene_render_carries_its_own_voice(narrated_template: Path) -> None:
 
 def test_a_recorded_take_replaces_the_voice_and_rerenders_only_its_scene(narrated: Path,
                                                                          voice_cache) -> None:
-    from tests.narration.conftest import write_click_take
+    from tests.fixtures.narrated import write_click_take
 
     spoken = narration(narrated, "Beta")["lines"][0]["spoken"]
     write_click_take(narrated, "Beta", spoken)

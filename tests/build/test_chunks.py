@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.pipeline import chunked_project as cp
+from tests.fixtures import chunked_project as cp
 
 pytestmark = pytest.mark.slow
 
@@ -105,7 +105,7 @@ def test_an_unknown_section_is_one_line_listing_the_sections(reference):
 def test_watch_a_section_rerenders_it_on_save(reference, tmp_path):
     import signal
 
-    from tests.pipeline.test_watch import _lines, _wait_for
+    from tests.build.test_watch import _lines, _wait_for
 
     root = tmp_path / "proj"
     shutil.copytree(reference, root)

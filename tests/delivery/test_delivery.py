@@ -27,7 +27,7 @@ from lecture.delivery import colour
 from lecture.publish import bitstream
 from lecture.publish.check import measure_video
 
-from tests.pipeline.conftest import REPO, TINY, segment_encoder
+from tests.fixtures.pipeline import REPO, TINY, segment_encoder
 
 pytestmark = pytest.mark.slow
 FPS = 5

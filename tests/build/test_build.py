@@ -15,7 +15,7 @@ import srt
 
 from lecture.media.video import probe
 
-from tests.pipeline.conftest import env_for, lecture
+from tests.fixtures.pipeline import env_for, lecture
 
 pytestmark = pytest.mark.slow
 

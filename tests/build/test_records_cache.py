@@ -9,7 +9,7 @@ from pathlib import Path
 from lecture.build.pipeline import CHANGED, FRESH, Pipeline
 from lecture.core.project import Project
 
-from tests.pipeline.conftest import lecture
+from tests.fixtures.pipeline import lecture
 
 
 def _state(root: Path, name: str):

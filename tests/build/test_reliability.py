@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from lecture.cli import main
 from lecture.media.video import probe
 
-from tests.pipeline.conftest import env_for, lecture
+from tests.fixtures.pipeline import env_for, lecture
 
 pytestmark = pytest.mark.slow
 

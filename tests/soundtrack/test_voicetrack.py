@@ -12,9 +12,9 @@ import pytest
 
 from lecture.soundtrack import voicetrack
 from narration.mix import decode
-from tests.pipeline.conftest import lecture
+from tests.fixtures.pipeline import lecture
 
-from tests.narration.conftest import env_for, voice_like
+from tests.fixtures.narrated import env_for, voice_like
 
 pytestmark = pytest.mark.slow
 OUT = "media/lecture/l"

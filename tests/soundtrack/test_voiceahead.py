@@ -17,8 +17,8 @@ from lecture.soundtrack.voiceahead import Ahead
 from narration import mix
 from narration.mix import TrackEncoder, encode, make_track, sample_at
 
-from tests.narration.conftest import env_for, voice_like
-from tests.narration.test_voicetrack import CACHE, OUT, audio_packets, build
+from tests.fixtures.narrated import env_for, voice_like
+from tests.soundtrack.test_voicetrack import CACHE, OUT, audio_packets, build
 
 
 def test_a_track_fed_in_pieces_is_the_track_encoded_at_once(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.pipeline import chunked_project as cp
+from tests.fixtures import chunked_project as cp
 
 pytestmark = pytest.mark.slow
 

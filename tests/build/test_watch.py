@@ -9,7 +9,7 @@ import sys
 import threading
 import time
 
-from tests.pipeline.conftest import env_for
+from tests.fixtures.pipeline import env_for
 
 
 def _lines(proc: subprocess.Popen) -> queue.Queue:
